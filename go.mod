@@ -1,0 +1,3 @@
+module github.com/vstorage-sdk/vngcloud
+
+go 1.26
