@@ -1,0 +1,273 @@
+package httpcore
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/vstorage-sdk/vngcloud"
+)
+
+// finish reads resp and decodes it into out, or builds the APIError.
+func (c *Core) finish(r *Request, ci *call, resp *http.Response, out any) error {
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody))
+		return c.ResponseError(r, ci.attempts, resp, body)
+	}
+	if out == nil {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, c.maxBody))
+		return nil
+	}
+	body, err := readCapped(resp.Body, c.maxBody)
+	if err != nil {
+		ae := c.newError(r, resp)
+		ae.Err = err
+		if errors.Is(err, errTooLarge) {
+			ae.Message = fmt.Sprintf("the response is larger than %d bytes; raise the limit with vngcloud.WithMaxResponseSize", c.maxBody)
+		} else {
+			ae.Message = "reading the response failed: " + err.Error()
+			if r.Once {
+				ae.MaybeApplied = true
+				ae.Hint = r.IfUnsure
+			}
+		}
+		return ae
+	}
+	if err := Decode(body, out); err != nil {
+		ae := c.newError(r, resp)
+		ae.Message = err.Error()
+		ae.Err = err
+		if r.Once {
+			ae.MaybeApplied = true
+			ae.Hint = r.IfUnsure
+		}
+		return ae
+	}
+	return nil
+}
+
+var errTooLarge = errors.New("response too large")
+
+func readCapped(rd io.Reader, limit int64) ([]byte, error) {
+	var buf bytes.Buffer
+	n, err := buf.ReadFrom(io.LimitReader(rd, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if n > limit {
+		return nil, errTooLarge
+	}
+	return buf.Bytes(), nil
+}
+
+func drain(resp *http.Response) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, MaxErrorBody))
+	resp.Body.Close()
+}
+
+// DecodeError says why a successful response could not be used. It never
+// quotes the body, which may hold a secret.
+type DecodeError struct {
+	Reason string
+	Err    error
+}
+
+func (e *DecodeError) Error() string { return e.Reason }
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// Decode unmarshals a JSON body into out, with an error that says what was
+// wrong: empty, HTML, truncated or malformed JSON, or JSON of another shape.
+func Decode(body []byte, out any) error {
+	trimmed := bytes.TrimSpace(body)
+	switch {
+	case len(trimmed) == 0:
+		return &DecodeError{Reason: "the response body is empty where JSON was expected"}
+	case trimmed[0] == '<':
+		return &DecodeError{Reason: "the response is an HTML or XML page, not JSON (a proxy, a login page or the wrong endpoint?)"}
+	}
+	err := json.Unmarshal(trimmed, out)
+	if err == nil {
+		return nil
+	}
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.As(err, &se) && strings.Contains(se.Error(), "unexpected end"):
+		return &DecodeError{Reason: fmt.Sprintf("the response is truncated JSON (%d bytes)", len(trimmed)), Err: err}
+	case errors.As(err, &se):
+		return &DecodeError{Reason: fmt.Sprintf("the response is not valid JSON (error at byte %d of %d)", se.Offset, len(trimmed)), Err: err}
+	case errors.As(err, &te):
+		field := te.Field
+		if field == "" {
+			field = "the top level"
+		}
+		return &DecodeError{Reason: fmt.Sprintf("the response has an unexpected shape: %s is a JSON %s, expected %s", field, te.Value, te.Type), Err: err}
+	}
+	return &DecodeError{Reason: "the response could not be decoded: " + err.Error(), Err: err}
+}
+
+func (c *Core) newError(r *Request, resp *http.Response) *vngcloud.APIError {
+	return &vngcloud.APIError{
+		Operation:  r.Op,
+		Method:     r.Method,
+		Path:       resp.Request.URL.Path,
+		StatusCode: resp.StatusCode,
+		RequestID:  requestID(resp.Header),
+	}
+}
+
+// ResponseError builds the APIError for an error response whose body has
+// been read. Services call it too, for errors inside a 200 envelope.
+func (c *Core) ResponseError(r *Request, attempts int, resp *http.Response, body []byte) *vngcloud.APIError {
+	ae := c.newError(r, resp)
+	ae.Body = body
+	ae.Code, ae.Message = ParseErrorBody(body)
+	if ae.Message == "" {
+		ae.Message = http.StatusText(resp.StatusCode)
+	}
+	ae.Kind = vngcloud.KindForStatus(resp.StatusCode)
+	if d, ok := retryAfter(resp, c.now()); ok {
+		ae.RetryAfter = d
+	}
+	if attempts > 1 {
+		ae.Message += fmt.Sprintf(" (after %d attempts)", attempts)
+	}
+	switch {
+	case r.Once && resp.StatusCode >= 500:
+		ae.MaybeApplied = true
+		ae.Hint = r.IfUnsure
+	case ae.Kind == vngcloud.ErrUnauthorized:
+		ae.Hint = "check the credentials; a refreshable token was renewed once and still refused"
+	case ae.Kind == vngcloud.ErrForbidden:
+		ae.Hint = "the identity's vIAM policies do not allow this action"
+	case ae.Kind == vngcloud.ErrRateLimited && ae.RetryAfter > 0:
+		ae.Hint = fmt.Sprintf("slow down; the service asked to wait %v", ae.RetryAfter)
+	case ae.Kind == vngcloud.ErrRateLimited:
+		ae.Hint = "slow down and try again later"
+	}
+	if c.log != nil && r.Once && ae.MaybeApplied {
+		c.log.Debug("vngcloud: non-idempotent call failed ambiguously", "op", r.Op, "status", resp.StatusCode)
+	}
+	return ae
+}
+
+func requestID(h http.Header) string {
+	for _, k := range []string{"X-Request-Id", "X-Request-ID", "X-Correlation-Id", "X-Amzn-Requestid", "X-Amz-Request-Id", "X-Trace-Id"} {
+		if v := h.Get(k); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+const maxMessage = 300
+
+// ParseErrorBody extracts a code and a message from the error bodies these
+// services send:
+//
+//	{"errors":[{"code":"...","message":"..."}]}   vIAM
+//	[{"code":"IAM_PERMISSION_DENIED","message":"..."}]   the IAM gateway
+//	{"success":false,"code":114,"errorMsg":"..."}   the vStorage envelope
+//	{"error":"invalid_client","error_description":"..."}   OAuth2
+//	{"errors":[null]}, HTML pages, plain text
+//
+// The code is returned as a string even when the body has a number. The
+// message is one line of at most 300 characters.
+func ParseErrorBody(body []byte) (code, message string) {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		return "", ""
+	}
+	if trimmed[0] == '{' || trimmed[0] == '[' {
+		dec := json.NewDecoder(bytes.NewReader(trimmed))
+		dec.UseNumber()
+		var v any
+		if dec.Decode(&v) == nil {
+			code, message = fromJSON(v)
+			return code, shorten(message)
+		}
+	}
+	if trimmed[0] == '<' {
+		return "", htmlMessage(trimmed)
+	}
+	return "", shorten(string(trimmed))
+}
+
+func fromJSON(v any) (code, message string) {
+	switch x := v.(type) {
+	case []any:
+		for _, e := range x {
+			if code, message = fromJSON(e); code != "" || message != "" {
+				return code, message
+			}
+		}
+		return "", ""
+	case map[string]any:
+		if errs, ok := x["errors"]; ok {
+			if code, message = fromJSON(errs); code != "" || message != "" {
+				return code, message
+			}
+		}
+		if e, ok := x["error"].(map[string]any); ok {
+			return fromJSON(e)
+		}
+		code = scalar(x["code"])
+		if code == "" {
+			code = scalar(x["error"])
+		}
+		for _, k := range []string{"errorMsg", "message", "error_description", "msg", "detail"} {
+			if m := scalar(x[k]); m != "" {
+				return code, m
+			}
+		}
+		return code, ""
+	}
+	return "", ""
+}
+
+func scalar(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case json.Number:
+		return x.String()
+	case bool:
+		return fmt.Sprint(x)
+	}
+	return ""
+}
+
+func htmlMessage(b []byte) string {
+	s := string(b)
+	lower := strings.ToLower(s)
+	if i := strings.Index(lower, "<title>"); i >= 0 {
+		rest := s[i+len("<title>"):]
+		if j := strings.Index(strings.ToLower(rest), "</title>"); j >= 0 {
+			if t := strings.TrimSpace(rest[:j]); t != "" {
+				return shorten("HTML error page: " + t)
+			}
+		}
+	}
+	return "HTML error page (the full body is in APIError.Body)"
+}
+
+func shorten(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "?")
+	}
+	if len(s) > maxMessage {
+		cut := maxMessage
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "..."
+	}
+	return s
+}

@@ -1,0 +1,57 @@
+// Package settings holds the values that the root package's options set and
+// that the HTTP core reads. It imports nothing from this module, so the root
+// package can depend on it without a cycle.
+package settings
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// Defaults used when an option is not given.
+const (
+	DefaultTimeout          = 60 * time.Second
+	DefaultRetryMax         = 3
+	DefaultRetryWaitMin     = 500 * time.Millisecond
+	DefaultRetryWaitMax     = 20 * time.Second
+	DefaultMaxResponseBytes = 32 << 20
+)
+
+// Settings is what a client is built from.
+type Settings struct {
+	// Endpoint is the base URL; empty means the service's default.
+	Endpoint string
+	// HTTPClient is a copy of the caller's client, or nil.
+	HTTPClient *http.Client
+	// Timeout bounds each attempt when the SDK builds the HTTP client.
+	Timeout time.Duration
+	// UserAgent is put in front of the SDK's own User-Agent.
+	UserAgent string
+	// RetryMax is the number of retries after the first attempt.
+	RetryMax int
+	// RetryWaitMin and RetryWaitMax bound the backoff between attempts.
+	RetryWaitMin, RetryWaitMax time.Duration
+	// Logger receives debug lines; nil means silent.
+	Logger *slog.Logger
+	// TokenSource is a vngcloud.TokenSource (typed any to avoid an import
+	// cycle); nil means requests carry no bearer token.
+	TokenSource any
+	// MaxResponseBytes caps how much of a successful response is read.
+	MaxResponseBytes int64
+	// Region is the storage region name (for example "HCM04").
+	Region string
+	// RegionID is the region's UUID when the caller knows it.
+	RegionID string
+}
+
+// Defaults returns Settings with every default filled in.
+func Defaults() *Settings {
+	return &Settings{
+		Timeout:          DefaultTimeout,
+		RetryMax:         DefaultRetryMax,
+		RetryWaitMin:     DefaultRetryWaitMin,
+		RetryWaitMax:     DefaultRetryWaitMax,
+		MaxResponseBytes: DefaultMaxResponseBytes,
+	}
+}

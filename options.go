@@ -1,0 +1,170 @@
+package vngcloud
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/vstorage-sdk/vngcloud/internal/settings"
+)
+
+// Option configures a client of any service in this SDK (vstorage.NewClient,
+// viam.NewClient, the vIAM token source). Options are checked when the
+// client is built: a bad value makes the constructor return an error that
+// names the option, and nothing is built.
+type Option func(*settings.Settings) error
+
+func optionError(name, format string, args ...any) error {
+	return &ValidationError{Field: name, Reason: fmt.Sprintf(format, args...)}
+}
+
+// WithEndpoint sets the base URL of the service, for example
+// "https://hcm04-api.vstorage.vngcloud.vn/api/v1/" or the address of a test
+// server. It must be an absolute http or https URL without a query; a
+// trailing slash is added when missing. Plain http is accepted only for
+// loopback hosts when a token would be sent (see the package overview).
+func WithEndpoint(endpoint string) Option {
+	return func(s *settings.Settings) error {
+		u, err := url.Parse(endpoint)
+		if err != nil {
+			return optionError("WithEndpoint", "%q is not a URL: %v", endpoint, err)
+		}
+		if u.Scheme != "http" && u.Scheme != "https" {
+			return optionError("WithEndpoint", "%q must start with https:// (or http:// for a loopback test server)", endpoint)
+		}
+		if u.Host == "" {
+			return optionError("WithEndpoint", "%q has no host", endpoint)
+		}
+		if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			return optionError("WithEndpoint", "%q must not carry a query, fragment or user info", endpoint)
+		}
+		if !strings.HasSuffix(u.Path, "/") {
+			u.Path += "/"
+		}
+		s.Endpoint = u.String()
+		return nil
+	}
+}
+
+// WithHTTPClient makes the SDK send requests through a copy of hc (its
+// Transport, Jar and Timeout are kept; the SDK installs its own redirect
+// check on the copy). Use it to inject a proxy, custom TLS settings or a
+// test transport such as httpmock's.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(s *settings.Settings) error {
+		if hc == nil {
+			return optionError("WithHTTPClient", "the client is nil")
+		}
+		c := *hc
+		s.HTTPClient = &c
+		return nil
+	}
+}
+
+// WithTimeout bounds each attempt of a request (default 60s) when the SDK
+// builds the HTTP client itself. The context passed to each call bounds the
+// whole call, retries included.
+func WithTimeout(d time.Duration) Option {
+	return func(s *settings.Settings) error {
+		if d <= 0 {
+			return optionError("WithTimeout", "must be positive, got %v", d)
+		}
+		s.Timeout = d
+		return nil
+	}
+}
+
+// WithUserAgent puts ua in front of the SDK's User-Agent
+// ("vngcloud-go/<version> go/<go version>"), so the service can tell your
+// program apart.
+func WithUserAgent(ua string) Option {
+	return func(s *settings.Settings) error {
+		if strings.ContainsAny(ua, "\r\n") {
+			return optionError("WithUserAgent", "must not contain line breaks")
+		}
+		s.UserAgent = strings.TrimSpace(ua)
+		return nil
+	}
+}
+
+// WithRetries sets how many times an idempotent request is retried after a
+// connection error, a 429 or a 5xx other than 501 (default 3; 0 turns
+// retries off). Requests that are not idempotent are never retried.
+func WithRetries(n int) Option {
+	return func(s *settings.Settings) error {
+		if n < 0 || n > 20 {
+			return optionError("WithRetries", "must be between 0 and 20, got %d", n)
+		}
+		s.RetryMax = n
+		return nil
+	}
+}
+
+// WithRetryWait bounds the jittered exponential backoff between attempts
+// (default 500ms to 20s). A Retry-After header longer than maxWait is not
+// waited for: the call returns the 429 or 503 at once, with
+// [APIError.RetryAfter] set. Tests use WithRetryWait(0, 0).
+func WithRetryWait(minWait, maxWait time.Duration) Option {
+	return func(s *settings.Settings) error {
+		if minWait < 0 || maxWait < minWait {
+			return optionError("WithRetryWait", "need 0 <= min <= max, got %v and %v", minWait, maxWait)
+		}
+		s.RetryWaitMin, s.RetryWaitMax = minWait, maxWait
+		return nil
+	}
+}
+
+// WithLogger sends the SDK's debug lines (one per attempt: operation,
+// method, path, status, duration) to l. The SDK is silent by default. It
+// never logs headers, request or response bodies, tokens or secrets.
+func WithLogger(l *slog.Logger) Option {
+	return func(s *settings.Settings) error {
+		if l == nil {
+			return optionError("WithLogger", "the logger is nil")
+		}
+		s.Logger = l
+		return nil
+	}
+}
+
+// WithTokenSource sets where bearer tokens come from, for example the vIAM
+// client-credentials source from the viam package, or [StaticToken].
+func WithTokenSource(ts TokenSource) Option {
+	return func(s *settings.Settings) error {
+		if ts == nil {
+			return optionError("WithTokenSource", "the token source is nil")
+		}
+		s.TokenSource = ts
+		return nil
+	}
+}
+
+// WithMaxResponseSize caps how many bytes of a successful response are read
+// (default 32 MiB). A larger response fails with an [APIError] instead of
+// filling memory. Error responses are always capped at 1 MiB.
+func WithMaxResponseSize(n int64) Option {
+	return func(s *settings.Settings) error {
+		if n <= 0 {
+			return optionError("WithMaxResponseSize", "must be positive, got %d", n)
+		}
+		s.MaxResponseBytes = n
+		return nil
+	}
+}
+
+// WithRegion sets the storage region that vStorage calls act in, by name
+// ("HCM04", "HAN02", "HCM03"). The vstorage client resolves the name to the
+// region's UUID once, for the region headers the API requires.
+func WithRegion(name string) Option {
+	return func(s *settings.Settings) error {
+		name = strings.TrimSpace(name)
+		if name == "" {
+			return optionError("WithRegion", "the region name is empty")
+		}
+		s.Region = name
+		return nil
+	}
+}
