@@ -32,8 +32,8 @@ func StaticToken(token string) TokenSource { return staticToken(token) }
 type staticToken Secret
 
 func (t staticToken) Token(context.Context) (Secret, error) { return Secret(t), nil }
-func (t staticToken) String() string                         { return "StaticToken(" + Secret(t).String() + ")" }
-func (t staticToken) GoString() string                       { return t.String() }
+func (t staticToken) String() string                        { return "StaticToken(" + Secret(t).String() + ")" }
+func (t staticToken) GoString() string                      { return t.String() }
 
 // TokenFetchFunc fetches a new token and says how long it lives. A zero or
 // negative lifetime means "unknown"; [TokenCache] then uses its
