@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
 
@@ -71,6 +72,7 @@ func BenchmarkGet(b *testing.B) {
 	})
 	b.Run("impl=bare", func(b *testing.B) {
 		hc := cleanhttp.DefaultPooledClient()
+		hc.Timeout = 60 * time.Second // as the SDK's default client
 		b.ReportAllocs()
 		for b.Loop() {
 			req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/api/v1/ceph/projects/p-1?limit=1000", nil)

@@ -20,12 +20,17 @@ func (c *Core) checkRetry(ctx context.Context, resp *http.Response, err error) (
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
+	if err == nil && resp.StatusCode < 500 && resp.StatusCode != http.StatusTooManyRequests {
+		return false, nil // the common case: an answer that is not retried
+	}
 	if ci := callFrom(ctx); ci != nil && ci.once {
 		return false, nil
 	}
-	var re *redirectError
-	if errors.As(err, &re) {
-		return false, nil
+	if err != nil {
+		var re *redirectError
+		if errors.As(err, &re) {
+			return false, nil
+		}
 	}
 	retry, _ := retryablehttp.DefaultRetryPolicy(ctx, resp, err)
 	if !retry {
