@@ -1,0 +1,250 @@
+package vstorage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vstorage-sdk/vngcloud"
+	"github.com/vstorage-sdk/vngcloud/internal/httpcore"
+	"github.com/vstorage-sdk/vngcloud/internal/settings"
+)
+
+// DefaultEndpoint is the base URL of the documented vStorage management API
+// of HCM04, which takes service-account tokens (API doc §2.1).
+const DefaultEndpoint = "https://hcm04-api.vstorage.vngcloud.vn/api/v1/"
+
+// ConsoleEndpoint is the base URL of the undocumented console API, which
+// takes IAM-user tokens and serves every region of the account (the region
+// headers choose one). Use it with vngcloud.WithEndpoint(ConsoleEndpoint).
+// GreenNode may change it without notice.
+const ConsoleEndpoint = "https://vstorage.console.greennode.ai/internal/v1/"
+
+// regionResolveTimeout bounds one lookup of the region's UUID.
+const regionResolveTimeout = 60 * time.Second
+
+// Client calls the vStorage management API. Build it with [NewClient]. A
+// Client is safe for concurrent use by multiple goroutines.
+type Client struct {
+	core     *httpcore.Core
+	basePath string
+	region   Region // Name is empty when WithRegion gave a UUID
+	fixedID  string // the region UUID when the caller gave it
+
+	mu       sync.Mutex
+	regionID string // resolved once, then kept
+	flight   *regionFlight
+}
+
+type regionFlight struct {
+	done chan struct{}
+	id   string
+	err  error
+}
+
+// NewClient builds a vStorage client from root options:
+//
+//   - vngcloud.WithTokenSource: the bearer tokens (a service-account source
+//     from the viam package for DefaultEndpoint; an IAM-user token for the
+//     console API). Required in practice.
+//   - vngcloud.WithRegion: the storage region by name ("HCM04" by default;
+//     "HAN02", "HCM03"; a management region such as "hcm-3" or "han-1" is
+//     mapped with [StorageRegionFor]), or directly by its UUID. Without
+//     vngcloud.WithEndpoint, the client talks to that region's
+//     [Region.APIEndpoint]. A name outside [KnownRegions] needs
+//     vngcloud.WithEndpoint.
+//   - vngcloud.WithEndpoint: another base URL, for example
+//     [ConsoleEndpoint] or a test server. Paths are relative to it.
+//   - the transport options (WithHTTPClient, WithTimeout, WithRetries,
+//     WithRetryWait, WithLogger, WithUserAgent, WithMaxResponseSize).
+//
+// The region's UUID, which the region headers carry, is looked up by name
+// with [Client.ListRegions] on the first call that needs it, once per
+// client. Giving the UUID in WithRegion skips the lookup.
+//
+// A bad option makes NewClient return a *vngcloud.ValidationError that
+// names it; nothing is sent.
+func NewClient(opts ...vngcloud.Option) (*Client, error) {
+	const op = "vstorage.NewClient"
+	s := settings.Defaults()
+	for _, o := range opts {
+		if o == nil {
+			return nil, &vngcloud.ValidationError{Operation: op, Field: "options", Reason: "a nil Option was passed"}
+		}
+		if err := o(s); err != nil {
+			var ve *vngcloud.ValidationError
+			if errors.As(err, &ve) && ve.Operation == "" {
+				cp := *ve
+				cp.Operation = op
+				return nil, &cp
+			}
+			return nil, err
+		}
+	}
+	c := &Client{fixedID: strings.TrimSpace(s.RegionID)}
+	name := strings.TrimSpace(s.Region)
+	switch {
+	case name == "":
+		c.region = HCM04
+	case isUUID(name):
+		if c.fixedID == "" {
+			c.fixedID = strings.ToLower(name)
+		}
+	default:
+		r, ok := StorageRegionFor(name)
+		switch {
+		case ok:
+			c.region = r
+		case s.Endpoint != "":
+			c.region = Region{Name: strings.ToUpper(name)}
+		default:
+			return nil, &vngcloud.ValidationError{Operation: op, Field: "WithRegion",
+				Reason: fmt.Sprintf("unknown storage region %q (known: HCM04, HAN02, HCM03, or hcm-3/han-1); for another region also give vngcloud.WithEndpoint", name)}
+		}
+	}
+	if c.fixedID != "" && strings.ContainsAny(c.fixedID, "\r\n") {
+		return nil, &vngcloud.ValidationError{Operation: op, Field: "region ID", Reason: "must not contain line breaks"}
+	}
+	def := DefaultEndpoint
+	if c.region.APIEndpoint != "" {
+		def = c.region.APIEndpoint
+	}
+	core, err := httpcore.NewFromSettings(def, s)
+	if err != nil {
+		var ve *vngcloud.ValidationError
+		if errors.As(err, &ve) && ve.Operation == "" {
+			ve.Operation = op
+		}
+		return nil, err
+	}
+	c.core = core
+	if u, err := url.Parse(core.BaseURL()); err == nil {
+		c.basePath = u.Path
+	}
+	return c, nil
+}
+
+// BaseURL returns the base URL that request paths are resolved against.
+func (c *Client) BaseURL() string { return c.core.BaseURL() }
+
+// Region returns the storage region the client acts in. Its Name is empty
+// when the client was given the region's UUID instead of its name.
+func (c *Client) Region() Region { return c.region }
+
+// RegionID returns the UUID of the client's region, the value of the
+// region and region_id headers. The first call looks it up with
+// [Client.ListRegions] (once per client, however many goroutines ask);
+// later calls return it at once. A failed lookup is not remembered: the
+// next call tries again.
+func (c *Client) RegionID(ctx context.Context) (string, error) {
+	if ctx == nil {
+		return "", &vngcloud.ValidationError{Operation: "vstorage.RegionID", Field: "ctx", Reason: "nil context"}
+	}
+	return c.resolveRegion(ctx, "vstorage.RegionID")
+}
+
+// resolveRegion returns the region UUID for a call named op.
+func (c *Client) resolveRegion(ctx context.Context, op string) (string, error) {
+	if c.fixedID != "" {
+		return c.fixedID, nil
+	}
+	c.mu.Lock()
+	if id := c.regionID; id != "" {
+		c.mu.Unlock()
+		return id, nil
+	}
+	if err := ctx.Err(); err != nil {
+		c.mu.Unlock()
+		return "", &vngcloud.APIError{Operation: op, Message: "the call was cancelled before it was sent (" + err.Error() + ")", Err: err}
+	}
+	f := c.flight
+	if f == nil {
+		f = &regionFlight{done: make(chan struct{})}
+		c.flight = f
+		// The lookup serves every caller waiting for it, so it does not
+		// stop when the caller that started it gives up.
+		go c.lookupRegion(context.WithoutCancel(ctx), f)
+	}
+	c.mu.Unlock()
+	select {
+	case <-f.done:
+		if f.err != nil {
+			return "", regionError(op, f.err)
+		}
+		return f.id, nil
+	case <-ctx.Done():
+		return "", &vngcloud.APIError{Operation: op, Message: "cancelled while looking up the region's UUID (" + ctx.Err().Error() + ")", Err: ctx.Err()}
+	}
+}
+
+func (c *Client) lookupRegion(ctx context.Context, f *regionFlight) {
+	ctx, cancel := context.WithTimeout(ctx, regionResolveTimeout)
+	defer cancel()
+	regions, err := c.ListRegions(ctx)
+	var id string
+	if err == nil {
+		id, err = c.pickRegion(regions)
+	}
+	c.mu.Lock()
+	if err == nil {
+		c.regionID = id
+	}
+	f.id, f.err = id, err
+	c.flight = nil
+	c.mu.Unlock()
+	close(f.done)
+}
+
+// pickRegion finds the client's region in the list by name.
+func (c *Client) pickRegion(regions []RegionInfo) (string, error) {
+	names := make([]string, 0, len(regions))
+	for _, r := range regions {
+		if strings.EqualFold(r.Name, c.region.Name) || (r.Name == "" && strings.EqualFold(r.DisplayName, c.region.Name)) {
+			if strings.TrimSpace(r.ID) == "" || strings.ContainsAny(r.ID, "\r\n") {
+				return "", &vngcloud.APIError{Operation: "vstorage.ListRegions", StatusCode: 200,
+					Message: fmt.Sprintf("the service lists region %s without a usable regionId", r.Name)}
+			}
+			return r.ID, nil
+		}
+		names = append(names, r.Name)
+	}
+	listed := strings.Join(names, ", ")
+	if listed == "" {
+		listed = "none"
+	}
+	return "", &vngcloud.ValidationError{Field: "WithRegion",
+		Reason: fmt.Sprintf("region %q is not among the regions the service lists (%s); check vngcloud.WithRegion, or give the region's UUID", c.region.Name, listed)}
+}
+
+// regionError names the call that needed the region in a lookup failure.
+func regionError(op string, err error) error {
+	var ve *vngcloud.ValidationError
+	if errors.As(err, &ve) {
+		cp := *ve
+		cp.Operation = op
+		return &cp
+	}
+	var ae *vngcloud.APIError
+	if errors.As(err, &ae) {
+		cp := *ae
+		cp.Operation = op + ": looking up the region's UUID: " + ae.Operation
+		return &cp
+	}
+	return fmt.Errorf("vstorage: %s: looking up the region's UUID: %w", op, err)
+}
+
+// checkID validates one caller-supplied path or body identifier.
+func checkID(op, field, id string) error {
+	if err := httpcore.ValidateID(field, id); err != nil {
+		var ve *vngcloud.ValidationError
+		if errors.As(err, &ve) {
+			ve.Operation = op
+		}
+		return err
+	}
+	return nil
+}
