@@ -117,7 +117,9 @@ func routeCases() []routeCase {
 				return nil, c.PutBucketPolicy(ctx, projID, bucket, ReadWriteBucketPolicy(bucket, PrincipalARN("u:sa-app")))
 			}},
 		{name: "DeleteBucketPolicy", method: "DELETE", path: bp + "/policy", resp: "ok.json",
-			call: func(ctx context.Context, c *Client) (any, error) { return nil, c.DeleteBucketPolicy(ctx, projID, bucket) }},
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return nil, c.DeleteBucketPolicy(ctx, projID, bucket)
+			}},
 		{name: "GetBucketVersioning", method: "GET", path: bp + "/versioning", resp: "versioning.json",
 			call: func(ctx context.Context, c *Client) (any, error) { return c.GetBucketVersioning(ctx, projID, bucket) },
 			check: func(t *testing.T, out any) {
@@ -205,7 +207,9 @@ func routeCases() []routeCase {
 			call: func(ctx context.Context, c *Client) (any, error) { return nil, c.AttachS3Key(ctx, projID, keyID, saID) }},
 		{name: "AttachS3KeyPrefixedSA", method: "PUT", path: "users/s3_keys/" + keyID + "/attach",
 			body: `{"projectId":"` + projID + `","serviceAccountId":"` + saID + `"}`, resp: "ok.json",
-			call: func(ctx context.Context, c *Client) (any, error) { return nil, c.AttachS3Key(ctx, projID, keyID, "sa-"+saID) }},
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return nil, c.AttachS3Key(ctx, projID, keyID, "sa-"+saID)
+			}},
 		{name: "DetachS3Key", method: "PUT", path: "users/s3_keys/" + keyID + "/detach",
 			body: `{"projectId":"` + projID + `"}`, resp: "ok.json",
 			call: func(ctx context.Context, c *Client) (any, error) { return nil, c.DetachS3Key(ctx, projID, keyID) }},
