@@ -24,15 +24,15 @@ import (
 const (
 	root             = "https://iam.test/"
 	testClientID     = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
-	testClientSecret = "cs-SECRET-5f2b9e8d1a"
+	testClientSecret = "cs-sekrit-5f2b9e8d1a"
 )
 
 // testBasic is the Basic credential the token endpoint must receive.
 var testBasic = base64.StdEncoding.EncodeToString([]byte(testClientID + ":" + testClientSecret))
 
 // tokenN is the n-th token the fake token endpoint hands out. Every secret
-// value in these tests contains "SECRET", so that one search finds a leak.
-func tokenN(n int) string { return fmt.Sprintf("tok-SECRET-%d", n) }
+// value in these tests contains "sekrit", so that one search finds a leak.
+func tokenN(n int) string { return fmt.Sprintf("tok-sekrit-%d", n) }
 
 func fixture(t testing.TB, name string) string {
 	t.Helper()
@@ -185,7 +185,7 @@ func newHarness(t testing.TB, opts ...vngcloud.Option) *harness {
 	return h
 }
 
-// tokenEndpoint checks the token request and hands out tok-SECRET-1, -2...
+// tokenEndpoint checks the token request and hands out tok-sekrit-1, -2...
 func (h *harness) tokenEndpoint(r *http.Request) (*http.Response, error) {
 	body, _ := io.ReadAll(r.Body)
 	switch {

@@ -223,7 +223,7 @@ func TestCreateServiceAccount(t *testing.T) {
 func TestCreateServiceAccountWithoutDescriptionSendsEmpty(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	r := h.on(http.MethodPost, saPath, reply(201, `{"id":"x1","clientSecret":"s-SECRET"}`))
+	r := h.on(http.MethodPost, saPath, reply(201, `{"id":"x1","clientSecret":"s-sekrit"}`))
 	out, err := h.c.CreateServiceAccount(t.Context(), CreateServiceAccountRequest{Name: "n"})
 	if err != nil {
 		t.Fatal(err)
