@@ -96,9 +96,7 @@ func (r *recorder) to(method, path string) []seen {
 func (r *recorder) respond(status int, body string) httpmock.Responder {
 	return func(req *http.Request) (*http.Response, error) {
 		r.add(req)
-		resp := httpmock.NewStringResponse(status, body)
-		resp.Header.Set("Content-Type", "application/json")
-		return resp, nil
+		return reply(req, status, body), nil
 	}
 }
 
@@ -117,7 +115,7 @@ func newEnv(t *testing.T, opts ...vngcloud.Option) *testEnv {
 	mt.RegisterResponder(http.MethodGet, testBase+"regions", rec.respond(200, fixture(t, "regions.json")))
 	mt.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
 		rec.add(req)
-		return httpmock.NewStringResponse(599, "no responder for "+req.Method+" "+req.URL.String()), nil
+		return reply(req, 599, "no responder for "+req.Method+" "+req.URL.String()), nil
 	})
 	all := append([]vngcloud.Option{
 		vngcloud.WithEndpoint(testBase),
@@ -149,7 +147,7 @@ func (e *testEnv) onSeq(method, path string, bodies ...string) {
 		b := bodies[min(i, len(bodies)-1)]
 		i++
 		mu.Unlock()
-		return httpmock.NewStringResponse(200, b), nil
+		return reply(req, 200, b), nil
 	})
 }
 
@@ -210,3 +208,12 @@ func matchesOnly(t *testing.T, err error, want ...error) {
 }
 
 func isCanceled(err error) bool { return errors.Is(err, context.Canceled) }
+
+// reply builds a response to req, as a real transport would (with
+// Request set: the core reads it).
+func reply(req *http.Request, status int, body string) *http.Response {
+	resp := httpmock.NewStringResponse(status, body)
+	resp.Header.Set("Content-Type", "application/json")
+	resp.Request = req
+	return resp
+}
