@@ -86,13 +86,14 @@ func (c *Client) ListServiceAccountPolicies(ctx context.Context, serviceAccountI
 	if err != nil {
 		return nil, err
 	}
-	return c.listServiceAccountPolicies(serviceAccountID)(ctx, q)
+	return c.listServiceAccountPolicies(op, serviceAccountID)(ctx, q)
 }
 
-func (c *Client) listServiceAccountPolicies(serviceAccountID string) func(context.Context, listQuery) (*Page[Policy], error) {
+// listServiceAccountPolicies returns a page fetcher whose errors name op.
+func (c *Client) listServiceAccountPolicies(op, serviceAccountID string) func(context.Context, listQuery) (*Page[Policy], error) {
 	return func(ctx context.Context, q listQuery) (*Page[Policy], error) {
 		var p Page[Policy]
-		if err := c.core.Do(ctx, &httpcore.Request{Op: "viam.ListServiceAccountPolicies", Method: http.MethodGet,
+		if err := c.core.Do(ctx, &httpcore.Request{Op: op, Method: http.MethodGet,
 			Path: policiesAPI + "user-attachments/service-accounts/{}/policies", Args: []string{serviceAccountID}, Query: q}, &p); err != nil {
 			return nil, err
 		}
@@ -109,5 +110,5 @@ func (c *Client) AllServiceAccountPolicies(ctx context.Context, serviceAccountID
 	if err == nil {
 		err = checkID(op, "serviceAccountID", serviceAccountID)
 	}
-	return all(ctx, op, q, err, c.listServiceAccountPolicies(serviceAccountID))
+	return all(ctx, op, q, err, c.listServiceAccountPolicies(op, serviceAccountID))
 }

@@ -190,24 +190,28 @@ func (c *Client) ListPolicies(ctx context.Context, opts *ListOptions) (*Page[Pol
 	if err != nil {
 		return nil, err
 	}
-	return c.listPolicies(ctx, q)
+	return c.listPolicies("viam.ListPolicies")(ctx, q)
 }
 
-func (c *Client) listPolicies(ctx context.Context, q listQuery) (*Page[Policy], error) {
-	var p Page[Policy]
-	if err := c.core.Do(ctx, &httpcore.Request{Op: "viam.ListPolicies", Method: http.MethodGet,
-		Path: policiesAPI + "policies", Query: q}, &p); err != nil {
-		return nil, err
+// listPolicies returns a page fetcher whose errors name op.
+func (c *Client) listPolicies(op string) func(context.Context, listQuery) (*Page[Policy], error) {
+	return func(ctx context.Context, q listQuery) (*Page[Policy], error) {
+		var p Page[Policy]
+		if err := c.core.Do(ctx, &httpcore.Request{Op: op, Method: http.MethodGet,
+			Path: policiesAPI + "policies", Query: q}, &p); err != nil {
+			return nil, err
+		}
+		return &p, nil
 	}
-	return &p, nil
 }
 
 // AllPolicies iterates over every policy, fetching pages as the loop needs
 // them. opts is copied; it may be nil. Breaking out of the loop stops the
 // fetching. An error is yielded once, as the last value.
 func (c *Client) AllPolicies(ctx context.Context, opts *ListOptions) iter.Seq2[Policy, error] {
-	q, err := opts.query("viam.AllPolicies")
-	return all(ctx, "viam.AllPolicies", q, err, c.listPolicies)
+	const op = "viam.AllPolicies"
+	q, err := opts.query(op)
+	return all(ctx, op, q, err, c.listPolicies(op))
 }
 
 // GetPolicy returns the policy with the given ID, statements included
@@ -218,6 +222,10 @@ func (c *Client) GetPolicy(ctx context.Context, id string) (*Policy, error) {
 	if err := checkID(op, "policyID", id); err != nil {
 		return nil, err
 	}
+	return c.getPolicy(ctx, op, id)
+}
+
+func (c *Client) getPolicy(ctx context.Context, op, id string) (*Policy, error) {
 	var p Policy
 	if err := c.core.Do(ctx, &httpcore.Request{Op: op, Method: http.MethodGet,
 		Path: policiesAPI + "policies/{}", Args: []string{id}}, &p); err != nil {
@@ -293,7 +301,8 @@ func (c *Client) FindPolicyByName(ctx context.Context, name string) (*Policy, er
 		return nil, &vngcloud.ValidationError{Operation: op, Field: "name", Reason: "is empty"}
 	}
 	var ids []string
-	for p, err := range c.AllPolicies(ctx, &ListOptions{Name: name}) {
+	q, _ := (&ListOptions{Name: name}).query(op)
+	for p, err := range all(ctx, op, q, nil, c.listPolicies(op)) {
 		if err != nil {
 			return nil, err
 		}
@@ -307,7 +316,10 @@ func (c *Client) FindPolicyByName(ctx context.Context, name string) (*Policy, er
 			Message: fmt.Sprintf("no policy is named %q", name), Kind: vngcloud.ErrNotFound,
 			Hint: "names are case sensitive; list the policies with AllPolicies to see them"}
 	case 1:
-		return c.GetPolicy(ctx, ids[0])
+		if err := checkID(op, "policyID", ids[0]); err != nil {
+			return nil, err
+		}
+		return c.getPolicy(ctx, op, ids[0])
 	}
 	return nil, &vngcloud.APIError{Operation: op, Method: http.MethodGet, Path: "/" + policiesAPI + "policies",
 		Message: fmt.Sprintf("%d policies are named %q (IDs %s)", len(ids), name, strings.Join(ids, ", ")),

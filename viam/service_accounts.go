@@ -105,17 +105,19 @@ func (c *Client) ListServiceAccounts(ctx context.Context, opts *ListOptions) (*P
 	if err != nil {
 		return nil, err
 	}
-	return c.listServiceAccounts(ctx, q)
+	return c.listServiceAccounts("viam.ListServiceAccounts")(ctx, q)
 }
 
-func (c *Client) listServiceAccounts(ctx context.Context, q listQuery) (*Page[ServiceAccount], error) {
-	var p Page[ServiceAccount]
-	err := c.core.Do(ctx, &httpcore.Request{Op: "viam.ListServiceAccounts", Method: http.MethodGet,
-		Path: accountsAPI + "service-accounts", Query: q}, &p)
-	if err != nil {
-		return nil, err
+// listServiceAccounts returns a page fetcher whose errors name op.
+func (c *Client) listServiceAccounts(op string) func(context.Context, listQuery) (*Page[ServiceAccount], error) {
+	return func(ctx context.Context, q listQuery) (*Page[ServiceAccount], error) {
+		var p Page[ServiceAccount]
+		if err := c.core.Do(ctx, &httpcore.Request{Op: op, Method: http.MethodGet,
+			Path: accountsAPI + "service-accounts", Query: q}, &p); err != nil {
+			return nil, err
+		}
+		return &p, nil
 	}
-	return &p, nil
 }
 
 // AllServiceAccounts iterates over every service account, fetching pages
@@ -123,8 +125,9 @@ func (c *Client) listServiceAccounts(ctx context.Context, q listQuery) (*Page[Se
 // the loop needs them. opts is copied; it may be nil. Breaking out of the
 // loop stops the fetching. An error is yielded once, as the last value.
 func (c *Client) AllServiceAccounts(ctx context.Context, opts *ListOptions) iter.Seq2[ServiceAccount, error] {
-	q, err := opts.query("viam.AllServiceAccounts")
-	return all(ctx, "viam.AllServiceAccounts", q, err, c.listServiceAccounts)
+	const op = "viam.AllServiceAccounts"
+	q, err := opts.query(op)
+	return all(ctx, op, q, err, c.listServiceAccounts(op))
 }
 
 // GetServiceAccount returns the service account with the given ID
