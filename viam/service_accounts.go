@@ -154,7 +154,9 @@ func (c *Client) GetServiceAccount(ctx context.Context, id string) (*ServiceAcco
 // The name is checked with [ValidateServiceAccountName] first. The call is
 // never retried: if it fails in a way that leaves the outcome unknown, the
 // error matches [vngcloud.ErrMaybeApplied] and says how to check. A name
-// already taken answers 409 ([vngcloud.ErrConflict]).
+// already taken answers 409 ([vngcloud.ErrConflict]). If the service
+// creates the account but its answer has no clientSecret, the account is
+// returned together with an error saying to reset the secret.
 func (c *Client) CreateServiceAccount(ctx context.Context, req CreateServiceAccountRequest) (*CreatedServiceAccount, error) {
 	const op = "viam.CreateServiceAccount"
 	if err := ValidateServiceAccountName(req.Name); err != nil {

@@ -309,6 +309,8 @@ type tokenResponse struct {
 // seconds is a lifetime sent as a number, a numeric string or null.
 type seconds int64
 
+// UnmarshalJSON reads a number, a numeric string or null; a negative or
+// absurd value reads as 0 (unknown).
 func (s *seconds) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	if len(b) > 0 && b[0] == '"' {

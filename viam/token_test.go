@@ -478,3 +478,16 @@ func TestClientCredentialsFormatting(t *testing.T) {
 	want(t, "zero value", fmt.Sprint(ClientCredentials{}), "viam.ClientCredentials{}")
 	want(t, "variant", TokenV1.String()+TokenV2.String()+TokenVariant(9).String(), "v1v2TokenVariant(9)")
 }
+
+// TestPlainHTTPTokenURLRefused: the Basic credential is never sent over
+// plain http to a host that is not this machine.
+func TestPlainHTTPTokenURLRefused(t *testing.T) {
+	t.Parallel()
+	cc, mt, _ := newCC(t, WithTokenURL("http://iam.example.com/accounts-api/v2/auth/token"))
+	mt.RegisterNoResponder(httpmock.NewStringResponder(200, fixture(t, "token_v2.json")))
+	_, err := cc.Token(t.Context())
+	if err == nil || !strings.Contains(err.Error(), "refusing to send credentials over plain http") {
+		t.Fatalf("err = %v", err)
+	}
+	want(t, "requests", mt.GetTotalCallCount(), 0)
+}
