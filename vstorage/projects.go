@@ -75,7 +75,9 @@ type Project struct {
 
 // ResourceTag is a key/value tag on a project.
 type ResourceTag struct {
-	Key   string `json:"key"`
+	// Key is the tag's name, for example "vng.region".
+	Key string `json:"key"`
+	// Value is the tag's value, for example "hcm04".
 	Value string `json:"value"`
 }
 
