@@ -447,3 +447,60 @@ func TestValidateBucketName(t *testing.T) {
 		}
 	}
 }
+
+// TestCallerGivesUpDuringRegionLookup: a caller whose context ends while
+// the lookup runs gets context.Canceled; the lookup itself completes and
+// serves the next call.
+func TestCallerGivesUpDuringRegionLookup(t *testing.T) {
+	t.Parallel()
+	mt := httpmock.NewMockTransport()
+	release := make(chan struct{})
+	var lookups atomic.Int32
+	regions := fixture(t, "regions.json")
+	mt.RegisterResponder("GET", testBase+"regions", func(req *http.Request) (*http.Response, error) {
+		lookups.Add(1)
+		<-release
+		return reply(req, 200, regions), nil
+	})
+	mt.RegisterResponder("GET", testBase+"projects", func(req *http.Request) (*http.Response, error) {
+		return reply(req, 200, `{"success":true,"code":200,"datas":[]}`), nil
+	})
+	c, err := NewClient(vngcloud.WithEndpoint(testBase), vngcloud.WithHTTPClient(&http.Client{Transport: mt}), vngcloud.WithRetryWait(0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error)
+	go func() { _, err := c.ListProjects(ctx); done <- err }()
+	for lookups.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	if err := <-done; !isCanceled(err) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	close(release)
+	if _, err := c.ListProjects(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if id, _ := c.RegionID(t.Context()); id != hcm04ID || lookups.Load() != 1 {
+		t.Fatalf("id %q after %d lookups", id, lookups.Load())
+	}
+}
+
+func TestNilContext(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	//lint:ignore SA1012 testing the nil check
+	_, err := e.c.ListBuckets(nil, projID) //nolint:staticcheck
+	var ve *vngcloud.ValidationError
+	if !errors.As(err, &ve) || ve.Field != "ctx" {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := e.c.RegionID(nil); !errors.As(err, &ve) { //nolint:staticcheck
+		t.Fatalf("err = %v", err)
+	}
+	if n := len(e.rec.all()); n != 0 {
+		t.Fatalf("%d requests", n)
+	}
+}
