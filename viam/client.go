@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"net/url"
 
 	"github.com/vstorage-sdk/vngcloud"
 	"github.com/vstorage-sdk/vngcloud/internal/httpcore"
@@ -65,6 +66,16 @@ func NewClient(opts ...vngcloud.Option) (*Client, error) {
 
 // Endpoint returns the root URL the client sends its calls under.
 func (c *Client) Endpoint() string { return c.core.BaseURL() }
+
+// pathOf returns the URL path of rel under the client's root, for errors
+// the package builds itself.
+func (c *Client) pathOf(rel string) string {
+	u, err := url.Parse(c.core.BaseURL())
+	if err != nil {
+		return "/" + rel
+	}
+	return u.Path + rel
+}
 
 // named sets the operation of a ValidationError that has none.
 func named(op string, err error) error {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jarcoal/httpmock"
+
 	"github.com/vstorage-sdk/vngcloud"
 )
 
@@ -309,4 +311,58 @@ func TestRequestsCarryBearerAndJSON(t *testing.T) {
 			t.Errorf("%s: User-Agent %q", cc.name, got.Header.Get("User-Agent"))
 		}
 	}
+}
+
+// TestInvalidInputSendsNothing: every method refuses a bad ID or bad
+// paging options with a ValidationError naming itself, before any request
+// (token requests included).
+func TestInvalidInputSendsNothing(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.mt.RegisterNoResponder(httpmock.NewStringResponder(200, `{}`))
+	doc := VStorageReadOnly()
+	bad := &ListOptions{PageSize: -1}
+	for name, call := range map[string]func(context.Context, *Client) error{
+		"ListServiceAccounts": func(ctx context.Context, c *Client) error { _, err := c.ListServiceAccounts(ctx, bad); return err },
+		"AllServiceAccounts":  func(ctx context.Context, c *Client) error { return first(c.AllServiceAccounts(ctx, bad)) },
+		"GetServiceAccount":   func(ctx context.Context, c *Client) error { _, err := c.GetServiceAccount(ctx, ""); return err },
+		"CreateServiceAccount": func(ctx context.Context, c *Client) error {
+			_, err := c.CreateServiceAccount(ctx, CreateServiceAccountRequest{})
+			return err
+		},
+		"UpdateServiceAccount": func(ctx context.Context, c *Client) error {
+			return c.UpdateServiceAccount(ctx, "a/b", UpdateServiceAccountRequest{Description: vngcloud.Ptr("")})
+		},
+		"DeleteServiceAccount":      func(ctx context.Context, c *Client) error { return c.DeleteServiceAccount(ctx, "..") },
+		"ResetServiceAccountSecret": func(ctx context.Context, c *Client) error { _, err := c.ResetServiceAccountSecret(ctx, ""); return err },
+		"ListPolicies":              func(ctx context.Context, c *Client) error { _, err := c.ListPolicies(ctx, bad); return err },
+		"AllPolicies":               func(ctx context.Context, c *Client) error { return first(c.AllPolicies(ctx, bad)) },
+		"GetPolicy":                 func(ctx context.Context, c *Client) error { _, err := c.GetPolicy(ctx, "a b"); return err },
+		"FindPolicyByName":          func(ctx context.Context, c *Client) error { _, err := c.FindPolicyByName(ctx, ""); return err },
+		"CreatePolicy": func(ctx context.Context, c *Client) error {
+			_, err := c.CreatePolicy(ctx, PolicyRequest{Name: "\x00", Document: doc})
+			return err
+		},
+		"UpdatePolicy": func(ctx context.Context, c *Client) error {
+			return c.UpdatePolicy(ctx, "", PolicyRequest{Name: "p", Document: doc})
+		},
+		"DeletePolicy":         func(ctx context.Context, c *Client) error { return c.DeletePolicy(ctx, "") },
+		"AttachPolicy":         func(ctx context.Context, c *Client) error { return c.AttachPolicy(ctx, "", saID) },
+		"EnsurePolicyAttached": func(ctx context.Context, c *Client) error { return c.EnsurePolicyAttached(ctx, fullAccessID, "") },
+		"DetachPolicy":         func(ctx context.Context, c *Client) error { return c.DetachPolicy(ctx, "..", saID) },
+		"ListServiceAccountPolicies": func(ctx context.Context, c *Client) error {
+			_, err := c.ListServiceAccountPolicies(ctx, saID, &PageOptions{PageNumber: -1})
+			return err
+		},
+		"AllServiceAccountPolicies": func(ctx context.Context, c *Client) error {
+			return first(c.AllServiceAccountPolicies(ctx, saID, &PageOptions{PageSize: -2}))
+		},
+	} {
+		err := call(t.Context(), h.c)
+		var ve *vngcloud.ValidationError
+		if !errors.As(err, &ve) || ve.Operation != "viam."+name {
+			t.Errorf("%s: err = %#v", name, err)
+		}
+	}
+	want(t, "requests", h.mt.GetTotalCallCount(), 0)
 }

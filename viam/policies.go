@@ -252,7 +252,7 @@ func (c *Client) CreatePolicy(ctx context.Context, req PolicyRequest) (string, e
 		return "", err
 	}
 	if out.ID == "" {
-		return "", &vngcloud.APIError{Operation: op, Method: http.MethodPost, Path: "/" + policiesAPI + "policies", StatusCode: http.StatusCreated,
+		return "", &vngcloud.APIError{Operation: op, Method: http.MethodPost, Path: c.pathOf(policiesAPI + "policies"), StatusCode: http.StatusCreated,
 			Message: "the policy was created but the response carried no id", MaybeApplied: true,
 			Hint: fmt.Sprintf("find it with FindPolicyByName(%q)", req.Name)}
 	}
@@ -312,7 +312,7 @@ func (c *Client) FindPolicyByName(ctx context.Context, name string) (*Policy, er
 	}
 	switch len(ids) {
 	case 0:
-		return nil, &vngcloud.APIError{Operation: op, Method: http.MethodGet, Path: "/" + policiesAPI + "policies",
+		return nil, &vngcloud.APIError{Operation: op, Method: http.MethodGet, Path: c.pathOf(policiesAPI + "policies"),
 			Message: fmt.Sprintf("no policy is named %q", name), Kind: vngcloud.ErrNotFound,
 			Hint: "names are case sensitive; list the policies with AllPolicies to see them"}
 	case 1:
@@ -321,7 +321,7 @@ func (c *Client) FindPolicyByName(ctx context.Context, name string) (*Policy, er
 		}
 		return c.getPolicy(ctx, op, ids[0])
 	}
-	return nil, &vngcloud.APIError{Operation: op, Method: http.MethodGet, Path: "/" + policiesAPI + "policies",
+	return nil, &vngcloud.APIError{Operation: op, Method: http.MethodGet, Path: c.pathOf(policiesAPI + "policies"),
 		Message: fmt.Sprintf("%d policies are named %q (IDs %s)", len(ids), name, strings.Join(ids, ", ")),
 		Kind:    vngcloud.ErrConflict, Hint: "get the one you mean with GetPolicy and its ID"}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"net/url"
 
 	"github.com/vstorage-sdk/vngcloud"
 	"github.com/vstorage-sdk/vngcloud/internal/httpcore"
@@ -177,7 +178,7 @@ func (c *Client) CreateServiceAccount(ctx context.Context, req CreateServiceAcco
 		out.Description = req.Description
 	}
 	if out.ClientSecret.IsZero() {
-		return &out, &vngcloud.APIError{Operation: op, Method: http.MethodPost, Path: "/" + accountsAPI + "service-accounts",
+		return &out, &vngcloud.APIError{Operation: op, Method: http.MethodPost, Path: c.pathOf(accountsAPI + "service-accounts"),
 			StatusCode: http.StatusCreated, Message: "the service account was created but the response carried no clientSecret",
 			Hint: "get a secret with ResetServiceAccountSecret(" + fmt.Sprintf("%q", out.ID) + ")"}
 	}
@@ -242,7 +243,7 @@ func (c *Client) ResetServiceAccountSecret(ctx context.Context, id string) (vngc
 		return "", err
 	}
 	if out.ClientSecret.IsZero() {
-		return "", &vngcloud.APIError{Operation: op, Method: http.MethodPost, Path: "/" + accountsAPI + "service-accounts/" + id + "/reset-secret",
+		return "", &vngcloud.APIError{Operation: op, Method: http.MethodPost, Path: c.pathOf(accountsAPI + "service-accounts/" + url.PathEscape(id) + "/reset-secret"),
 			StatusCode: http.StatusOK, Message: "the response carried no clientSecret", MaybeApplied: true, Hint: unsure}
 	}
 	return out.ClientSecret, nil

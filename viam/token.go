@@ -253,12 +253,19 @@ func NewClientCredentials(clientID string, clientSecret vngcloud.Secret, opts ..
 
 // Token returns a valid bearer token, from the cache or freshly fetched.
 func (c *ClientCredentials) Token(ctx context.Context) (vngcloud.Secret, error) {
+	if c == nil || c.st == nil {
+		return "", &vngcloud.ValidationError{Operation: "viam.ClientCredentials.Token", Field: "ClientCredentials", Reason: "not initialised: build it with viam.NewClientCredentials"}
+	}
 	return c.st.cache.Token(ctx)
 }
 
 // Invalidate drops tok if it is the cached token, so the next call to
 // Token fetches a new one. The SDK calls it when a request answers 401.
-func (c *ClientCredentials) Invalidate(tok vngcloud.Secret) { c.st.cache.Invalidate(tok) }
+func (c *ClientCredentials) Invalidate(tok vngcloud.Secret) {
+	if c != nil && c.st != nil {
+		c.st.cache.Invalidate(tok)
+	}
+}
 
 // ClientID returns the service account's client ID.
 func (c *ClientCredentials) ClientID() string { return c.st.clientID }

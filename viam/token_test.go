@@ -476,6 +476,11 @@ func TestClientCredentialsFormatting(t *testing.T) {
 		t.Error("the GoString output should show the client ID")
 	}
 	want(t, "zero value", fmt.Sprint(ClientCredentials{}), "viam.ClientCredentials{}")
+	var zero ClientCredentials
+	zero.Invalidate("x")
+	if _, err := zero.Token(t.Context()); !errors.Is(err, vngcloud.ErrInvalidInput) {
+		t.Errorf("zero value Token: err = %v", err)
+	}
 	want(t, "variant", TokenV1.String()+TokenV2.String()+TokenVariant(9).String(), "v1v2TokenVariant(9)")
 }
 
