@@ -92,7 +92,8 @@ func (f *File) Diagnostics() []Diagnostic {
 			d.Code = CodeUTF16
 			d.Message = fmt.Sprintf("the file is %s; s3cmd reads only UTF-8 and stops: save it as UTF-8", de.Encoding)
 		}
-		ds = append(ds, d)
+		// s3cmd reads no line of such a file.
+		return append(ds, d)
 	} else if strings.IndexByte(string(data), 0) >= 0 {
 		ds = append(ds, Diagnostic{Severity: Warning, Code: CodeNUL, Message: "the file contains NUL bytes, as UTF-16 text does; s3cmd ignores every line with them before the key"})
 	}

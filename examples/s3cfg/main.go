@@ -1,0 +1,401 @@
+// Command s3cfg reads, edits and writes s3cmd configuration files with the
+// s3cfg package, exactly as s3cmd 2.3.0 reads and writes them.
+//
+// Usage:
+//
+//	s3cfg dump FILE
+//	    Print what "s3cmd -c FILE --dump-config" prints, with s3cmd's exit
+//	    code and error message for a file it rejects. progress_meter and
+//	    encoding follow s3cmd's rules for this process (is stdout a
+//	    terminal, the locale); gpg_command is empty unless the file sets it.
+//	    Findings about the file (ignored lines, unknown keys) go to stderr.
+//
+//	s3cfg where [--goos windows|linux|darwin]
+//	    Print where s3cmd looks for its config file (S3CMD_CONFIG,
+//	    %APPDATA%\s3cmd.ini, $HOME/.s3cfg), using this process's
+//	    environment.
+//
+//	s3cfg set FILE KEY=VALUE...
+//	s3cfg unset FILE KEY...
+//	    Edit FILE in place, changing only the lines s3cmd reads for KEY and
+//	    keeping everything else byte for byte. The old file is kept as a
+//	    backup (FILE.bak, or a timestamped name).
+//
+//	s3cfg new --access-key AK --region HCM04 [--endpoint URL] [--path-style]
+//	          [--full] [--out FILE|-] [--update|--backup|--replace] [--goos G]
+//	    Write a vStorage config. The secret key is read from the
+//	    environment variable VSTORAGE_SECRET_KEY or, if unset, from the
+//	    first line of stdin; never from the command line, where other users
+//	    could see it. --out defaults to s3cmd's own config location. An
+//	    existing file is refused unless --update (change only what differs),
+//	    --backup or --replace is given. Files meant for Windows get CRLF
+//	    line ends, as s3cmd writes there.
+package main
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sort"
+	"strings"
+
+	"github.com/vstorage-sdk/vngcloud"
+	"github.com/vstorage-sdk/vngcloud/internal/safefile"
+	"github.com/vstorage-sdk/vngcloud/s3cfg"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], env{
+		lookup:   os.LookupEnv,
+		stdin:    os.Stdin,
+		stdout:   os.Stdout,
+		stderr:   os.Stderr,
+		terminal: isTerminal(os.Stdout),
+		goos:     runtime.GOOS,
+	}))
+}
+
+// env is everything the command uses from its process, so that tests can
+// run it in-process.
+type env struct {
+	lookup         func(string) (string, bool)
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	terminal       bool // stdout is a terminal
+	goos           string
+}
+
+const usage = `usage:
+  s3cfg dump FILE
+  s3cfg where [--goos windows|linux|darwin]
+  s3cfg set FILE KEY=VALUE...
+  s3cfg unset FILE KEY...
+  s3cfg new --access-key AK --region REGION [--endpoint URL] [--path-style] [--full]
+            [--out FILE|-] [--update|--backup|--replace] [--goos GOOS]
+`
+
+func run(args []string, e env) int {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "dump":
+		return dump(args[1:], e)
+	case "where":
+		return where(args[1:], e)
+	case "set", "unset":
+		return edit(args[0], args[1:], e)
+	case "new":
+		return newConfig(args[1:], e)
+	case "help", "-h", "--help":
+		fmt.Fprint(e.stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(e.stderr, "s3cfg: unknown command %q\n%s", args[0], usage)
+	return 2
+}
+
+// isTerminal reports whether f is a character device, as isatty does for
+// the cases that matter here (a terminal versus a pipe or file).
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// preferredEncoding is Python's locale.getpreferredencoding() as s3cmd
+// sees it on Linux: "UTF-8" under C.UTF-8 or another UTF-8 locale, and
+// "utf-8" under the C or POSIX locale, where Python 3 switches to UTF-8
+// mode. It assumes the named locale is installed (Python also falls back
+// to "utf-8" for one that is not).
+func preferredEncoding(lookup func(string) (string, bool)) string {
+	loc := ""
+	for _, k := range []string{"LC_ALL", "LC_CTYPE", "LANG"} {
+		if v, ok := lookup(k); ok && v != "" {
+			loc = v
+			break
+		}
+	}
+	if v, _ := lookup("PYTHONUTF8"); v == "1" {
+		return "utf-8"
+	}
+	if loc == "" || loc == "C" || loc == "POSIX" {
+		return "utf-8"
+	}
+	if _, cs, ok := strings.Cut(loc, "."); ok {
+		cs, _, _ = strings.Cut(cs, "@")
+		if n := strings.ToLower(strings.ReplaceAll(cs, "-", "")); n == "utf8" {
+			return "UTF-8"
+		}
+		return cs
+	}
+	return "utf-8"
+}
+
+func dump(args []string, e env) int {
+	if len(args) != 1 {
+		fmt.Fprint(e.stderr, usage)
+		return 2
+	}
+	path := args[0]
+	data, err := os.ReadFile(path)
+	if err != nil {
+		// s3cmd would first look for credentials in AWS_* and the EC2
+		// metadata service; this tool stops here.
+		fmt.Fprintf(e.stderr, "ERROR: %s: %v\nERROR: Configuration file not available.\n", path, errors.Unwrap(err))
+		return s3cfg.ExitConfig
+	}
+	f, _ := s3cfg.Parse(data)
+	for _, d := range f.Diagnostics() {
+		if d.Severity >= s3cfg.Warning {
+			fmt.Fprintf(e.stderr, "s3cfg: %s: %s\n", path, d)
+		}
+	}
+	c := f.Resolve(s3cfg.Runtime{LookupEnv: e.lookup, Terminal: e.terminal, Encoding: preferredEncoding(e.lookup)})
+	if err := c.Err(); err != nil {
+		var oe *s3cfg.OptionError
+		errors.As(err, &oe)
+		switch oe.ExitCode {
+		case s3cfg.ExitUsage:
+			fmt.Fprintf(e.stderr, "ERROR: Parameter problem: %s\n", oe.Msg)
+		case s3cfg.ExitConfig:
+			fmt.Fprintf(e.stderr, "ERROR: %s\nERROR: Please re-run 's3cmd --configure' and supply it.\n", oe.Msg)
+		default:
+			fmt.Fprintf(e.stderr, "ERROR: s3cmd stops with an unexpected error: %s\n", oe.Msg)
+		}
+		return oe.ExitCode
+	}
+	if c.AccessKey() == "" {
+		fmt.Fprintf(e.stderr, "ERROR: %s: access_key is empty, so s3cmd would take credentials from AWS_ACCESS_KEY(_ID)/AWS_SECRET_(ACCESS_)KEY or the EC2 metadata service; not emulated\n", path)
+		return s3cfg.ExitConfig
+	}
+	e.stdout.Write(c.Dump())
+	return 0
+}
+
+func where(args []string, e env) int {
+	fs := flag.NewFlagSet("where", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	goos := fs.String("goos", e.goos, "the system to compute the path for: windows, linux, darwin")
+	verbose := fs.Bool("v", false, "also print the rule that chose the path")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
+		return 2
+	}
+	var d s3cfg.Destination
+	var err error
+	if *goos == runtime.GOOS && e.goos == runtime.GOOS {
+		d, err = s3cfg.DefaultDestination()
+	} else {
+		d, err = s3cfg.DestinationFor(*goos, e.lookup)
+	}
+	if err != nil {
+		printErr(e, err)
+		return 1
+	}
+	fmt.Fprintln(e.stdout, d.Path)
+	if *verbose {
+		fmt.Fprintf(e.stdout, "rule: %s\nfolder: %s\nfile: %s\nportal download name: %s\n", d.Rule, d.Dir, d.Name, s3cfg.DownloadName)
+	}
+	return 0
+}
+
+func edit(cmd string, args []string, e env) int {
+	if len(args) < 2 {
+		fmt.Fprint(e.stderr, usage)
+		return 2
+	}
+	path := args[0]
+	data, err := os.ReadFile(path)
+	if err != nil {
+		printErr(e, err)
+		return 1
+	}
+	f, err := s3cfg.Parse(data)
+	if err != nil {
+		printErr(e, err)
+		return 1
+	}
+	for _, a := range args[1:] {
+		if cmd == "unset" {
+			if n := f.Delete(a); n == 0 {
+				fmt.Fprintf(e.stderr, "s3cfg: %s is not set\n", a)
+			}
+			continue
+		}
+		k, v, ok := strings.Cut(a, "=")
+		if !ok {
+			fmt.Fprintf(e.stderr, "s3cfg: %q is not KEY=VALUE\n", a)
+			return 2
+		}
+		if err := f.Set(k, v); err != nil {
+			printErr(e, err)
+			return 1
+		}
+		if _, known := s3cfg.LookupOption(k); !known && k != "acl_public" {
+			msg := fmt.Sprintf("s3cfg: warning: s3cmd 2.3.0 ignores the key %s", k)
+			if s := s3cfg.Suggest(k); s != "" {
+				msg += "; did you mean " + s + "?"
+			}
+			fmt.Fprintln(e.stderr, msg)
+		}
+	}
+	if string(f.Bytes()) == string(data) {
+		return 0
+	}
+	bak, err := safefile.Write(path, f.Bytes(), safefile.Options{Policy: safefile.Backup})
+	if err != nil {
+		printErr(e, err)
+		return 1
+	}
+	fmt.Fprintf(e.stderr, "s3cfg: wrote %s (previous version: %s)\n", path, bak)
+	return 0
+}
+
+func newConfig(args []string, e env) int {
+	fs := flag.NewFlagSet("new", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var v s3cfg.VStorage
+	fs.StringVar(&v.AccessKey, "access-key", "", "S3 access key")
+	fs.StringVar(&v.Region, "region", "", "vStorage region: "+strings.Join(s3cfg.Regions(), ", "))
+	fs.StringVar(&v.Endpoint, "endpoint", "", "endpoint URL instead of the region's host")
+	fs.BoolVar(&v.PathStyle, "path-style", false, "path-style requests (host_bucket = host_base)")
+	full := fs.Bool("full", false, "write all 87 options, as s3cmd --configure does")
+	out := fs.String("out", "", "file to write, or - for stdout (default: where s3cmd looks)")
+	goos := fs.String("goos", e.goos, "the system the file is for (line ends, default location)")
+	upd := fs.Bool("update", false, "update an existing file, changing only what differs")
+	bak := fs.Bool("backup", false, "replace an existing file, keeping it as a backup")
+	repl := fs.Bool("replace", false, "replace an existing file")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
+		return 2
+	}
+	secret, err := readSecret(e)
+	if err != nil {
+		printErr(e, err)
+		return 1
+	}
+	v.SecretKey = secret
+
+	path := *out
+	if path == "" {
+		var d s3cfg.Destination
+		if *goos == runtime.GOOS && e.goos == runtime.GOOS {
+			d, err = s3cfg.DefaultDestination()
+		} else {
+			d, err = s3cfg.DestinationFor(*goos, e.lookup)
+		}
+		if err != nil {
+			printErr(e, err)
+			return 1
+		}
+		path = d.Path
+	}
+	if *upd {
+		if path == "-" {
+			fmt.Fprintln(e.stderr, "s3cfg: --update needs a file")
+			return 2
+		}
+		return update(path, v, e)
+	}
+	var data []byte
+	if *full {
+		data, err = v.Full(nil)
+	} else {
+		data, err = v.Short()
+	}
+	if err != nil {
+		printErr(e, err)
+		return 1
+	}
+	if nl := s3cfg.NewlineFor(*goos); nl != s3cfg.LF {
+		f, _ := s3cfg.Parse(data)
+		f.SetNewline(nl)
+		data = f.Bytes()
+	}
+	if path == "-" {
+		e.stdout.Write(data)
+		return 0
+	}
+	policy := safefile.Refuse
+	switch {
+	case *bak:
+		policy = safefile.Backup
+	case *repl:
+		policy = safefile.Replace
+	}
+	b, err := safefile.Write(path, data, safefile.Options{Policy: policy, MkdirAll: true})
+	if err != nil {
+		if errors.Is(err, safefile.ErrExist) {
+			fmt.Fprintf(e.stderr, "s3cfg: %s exists; use --update, --backup or --replace\n", path)
+		} else {
+			printErr(e, err)
+		}
+		return 1
+	}
+	fmt.Fprintf(e.stderr, "s3cfg: wrote %s", path)
+	if b != "" {
+		fmt.Fprintf(e.stderr, " (previous version: %s)", b)
+	}
+	fmt.Fprintln(e.stderr)
+	return 0
+}
+
+func update(path string, v s3cfg.VStorage, e env) int {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		printErr(e, err)
+		return 1
+	}
+	f, err := s3cfg.Parse(data)
+	if err != nil {
+		printErr(e, err)
+		return 1
+	}
+	changed, err := v.Apply(f)
+	if err != nil {
+		printErr(e, err)
+		return 1
+	}
+	if len(changed) == 0 {
+		fmt.Fprintf(e.stderr, "s3cfg: %s is up to date\n", path)
+		return 0
+	}
+	b, err := safefile.Write(path, f.Bytes(), safefile.Options{Policy: safefile.Backup})
+	if err != nil {
+		printErr(e, err)
+		return 1
+	}
+	sort.Strings(changed)
+	fmt.Fprintf(e.stderr, "s3cfg: updated %s in %s (previous version: %s)\n", strings.Join(changed, ", "), path, b)
+	return 0
+}
+
+// readSecret takes the secret from VSTORAGE_SECRET_KEY or the first line
+// of stdin.
+func readSecret(e env) (vngcloud.Secret, error) {
+	if s, ok := e.lookup("VSTORAGE_SECRET_KEY"); ok && s != "" {
+		return vngcloud.Secret(s), nil
+	}
+	line, err := bufio.NewReader(e.stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	line = strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
+	if line == "" {
+		return "", errors.New("no secret key: set VSTORAGE_SECRET_KEY or give it on stdin")
+	}
+	return vngcloud.Secret(line), nil
+}
+
+// printErr prints err, with the command's name in front unless the error
+// already names its package.
+func printErr(e env, err error) {
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "s3cfg: ") && !strings.HasPrefix(msg, "safefile: ") {
+		msg = "s3cfg: " + msg
+	}
+	fmt.Fprintln(e.stderr, msg)
+}
