@@ -57,6 +57,10 @@ func NewClient(opts ...vngcloud.Option) (*Client, error) {
 	if err != nil {
 		return nil, named("viam.NewClient", err)
 	}
+	if st := core.Settings(); st.TokenURL != "" || st.TokenVariant != 0 {
+		return nil, &vngcloud.ValidationError{Operation: "viam.NewClient", Field: "viam.WithTokenURL/WithTokenVariant",
+			Reason: "applies only to viam.NewClientCredentials"}
+	}
 	if core.Settings().TokenSource == nil {
 		return nil, &vngcloud.ValidationError{Operation: "viam.NewClient", Field: "WithTokenSource",
 			Reason: "vIAM calls need a bearer token: pass vngcloud.WithTokenSource with a viam.NewClientCredentials source (service account) or vngcloud.StaticToken"}

@@ -12,7 +12,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 
@@ -35,7 +34,7 @@ const (
 	// accounts-api/v2/auth/token, as OAuth2 clients (the Terraform
 	// provider) do. The documented answer is snake_case:
 	// {"token_type":"Bearer","access_token":...,"expires_in":1800}.
-	TokenV2 TokenVariant = iota
+	TokenV2 TokenVariant = iota + 1
 	// TokenV1 posts grantType=client_credentials (camelCase) to
 	// accounts-api/v1/auth/token, as the official CLI (grn) does. The
 	// answer is camelCase: {"accessToken":...,"expiresIn":1800}.
@@ -87,40 +86,16 @@ var authFailureCodes = map[string]bool{
 	"unauthorized_client":    true,
 }
 
-// ccConfig holds what the viam-only options set while NewClientCredentials
-// applies its options. The options find it through ccConfigs, keyed by the
-// settings being built, so they are ordinary vngcloud.Option values.
-type ccConfig struct {
-	tokenURL   string
-	variant    TokenVariant
-	variantSet bool
-}
-
-var ccConfigs sync.Map // *settings.Settings -> *ccConfig
-
-func ccOption(name string, apply func(*ccConfig) error) vngcloud.Option {
-	return func(s *settings.Settings) error {
-		v, ok := ccConfigs.Load(s)
-		if !ok {
-			return &vngcloud.ValidationError{Field: name, Reason: "applies only to viam.NewClientCredentials"}
-		}
-		if err := apply(v.(*ccConfig)); err != nil {
-			return &vngcloud.ValidationError{Field: name, Reason: err.Error()}
-		}
-		return nil
-	}
-}
-
 // WithTokenVariant chooses the token endpoint variant (default [TokenV2]).
 // It applies only to [NewClientCredentials]; other constructors refuse it.
 func WithTokenVariant(v TokenVariant) vngcloud.Option {
-	return ccOption("viam.WithTokenVariant", func(c *ccConfig) error {
+	return func(s *settings.Settings) error {
 		if v != TokenV1 && v != TokenV2 {
-			return fmt.Errorf("unknown variant %d", int(v))
+			return &vngcloud.ValidationError{Field: "viam.WithTokenVariant", Reason: fmt.Sprintf("unknown variant %d", int(v))}
 		}
-		c.variant, c.variantSet = v, true
+		s.TokenVariant = int(v)
 		return nil
-	})
+	}
 }
 
 // WithTokenURL sets the full URL of the token endpoint, for example a
@@ -131,23 +106,30 @@ func WithTokenVariant(v TokenVariant) vngcloud.Option {
 // [NewClientCredentials]; other constructors refuse it. Plain http is
 // accepted only for loopback hosts.
 func WithTokenURL(tokenURL string) vngcloud.Option {
-	return ccOption("viam.WithTokenURL", func(c *ccConfig) error {
-		u, err := url.Parse(tokenURL)
-		switch {
-		case err != nil:
-			return fmt.Errorf("%q is not a URL", tokenURL)
-		case u.Scheme != "https" && u.Scheme != "http":
-			return fmt.Errorf("%q must start with https:// (or http:// for a loopback test server)", tokenURL)
-		case u.Host == "":
-			return fmt.Errorf("%q has no host", tokenURL)
-		case u.RawQuery != "" || u.Fragment != "" || u.User != nil:
-			return fmt.Errorf("%q must not carry a query, fragment or user info", tokenURL)
-		case u.Path == "" || strings.HasSuffix(u.Path, "/"):
-			return fmt.Errorf("%q must name the endpoint itself, for example https://iamapis.vngcloud.vn/accounts-api/v2/auth/token", tokenURL)
+	return func(s *settings.Settings) error {
+		if err := checkTokenURL(tokenURL); err != nil {
+			return &vngcloud.ValidationError{Field: "viam.WithTokenURL", Reason: err.Error()}
 		}
-		c.tokenURL = u.String()
+		s.TokenURL = tokenURL
 		return nil
-	})
+	}
+}
+
+func checkTokenURL(tokenURL string) error {
+	u, err := url.Parse(tokenURL)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%q is not a URL", tokenURL)
+	case u.Scheme != "https" && u.Scheme != "http":
+		return fmt.Errorf("%q must start with https:// (or http:// for a loopback test server)", tokenURL)
+	case u.Host == "":
+		return fmt.Errorf("%q has no host", tokenURL)
+	case u.RawQuery != "" || u.Fragment != "" || u.User != nil:
+		return fmt.Errorf("%q must not carry a query, fragment or user info", tokenURL)
+	case u.Path == "" || strings.HasSuffix(u.Path, "/"):
+		return fmt.Errorf("%q must name the endpoint itself, for example https://iamapis.vngcloud.vn/accounts-api/v2/auth/token", tokenURL)
+	}
+	return nil
 }
 
 // ClientCredentials gets bearer tokens for a service account from its
@@ -216,27 +198,22 @@ func NewClientCredentials(clientID string, clientSecret vngcloud.Secret, opts ..
 		return nil, &vngcloud.ValidationError{Operation: op, Field: "clientSecret", Reason: "contains a control character (a stray newline from a file?)"}
 	}
 
-	s := settings.Defaults()
-	cfg := &ccConfig{}
-	ccConfigs.Store(s, cfg)
-	defer ccConfigs.Delete(s)
-	for _, o := range opts {
-		if o == nil {
-			return nil, &vngcloud.ValidationError{Operation: op, Field: "options", Reason: "a nil Option was passed"}
-		}
-		if err := o(s); err != nil {
-			return nil, named(op, err)
-		}
+	s, err := httpcore.Apply(opts)
+	if err != nil {
+		return nil, named(op, err)
 	}
 	s.TokenSource = nil // the token call authenticates with Basic only
 
-	st := &ccState{clientID: clientID, variant: cfg.variant}
-	if cfg.tokenURL != "" {
-		if !cfg.variantSet && strings.HasSuffix(cfg.tokenURL, "/v1/auth/token") {
+	st := &ccState{clientID: clientID, variant: TokenVariant(s.TokenVariant)}
+	if st.variant == 0 {
+		st.variant = TokenV2
+		if strings.HasSuffix(s.TokenURL, "/v1/auth/token") {
 			st.variant = TokenV1
 		}
-		i := strings.LastIndex(cfg.tokenURL, "/")
-		s.Endpoint, st.path = cfg.tokenURL[:i+1], cfg.tokenURL[i+1:]
+	}
+	if s.TokenURL != "" {
+		i := strings.LastIndex(s.TokenURL, "/")
+		s.Endpoint, st.path = s.TokenURL[:i+1], s.TokenURL[i+1:]
 	} else {
 		st.path = st.variant.path()
 	}

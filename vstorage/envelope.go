@@ -80,38 +80,49 @@ func (c *Client) send(ctx context.Context, r *httpcore.Request, o sendOpts) (*en
 		}
 		r.Header = http.Header{"region": {id}, "region_id": {id}}
 	}
-	var raw json.RawMessage
+	var raw httpcore.Raw
 	if err := c.core.Do(ctx, r, &raw); err != nil {
-		if ae, ok := emptyBody(err); ok {
-			if ae.StatusCode == http.StatusNoContent {
-				return &envelope{}, nil // a 204 carries no envelope; nothing failed
-			}
-			if o.settings {
-				return nil, c.missingBucket(ctx, r, ae, o)
-			}
-			if !ae.MaybeApplied {
-				ae.Hint = "the vStorage API answers an empty 200 to a token it does not accept (an IAM-user token on the service-account API, or the reverse) and, on some routes, for a missing resource"
-			}
-			return nil, ae
-		}
 		return nil, c.classify(r, err)
 	}
-	trimmed := bytes.TrimSpace(raw)
-	if len(trimmed) > 0 && trimmed[0] == '[' {
+	trimmed := bytes.TrimSpace(raw.Body)
+	if len(trimmed) == 0 {
+		if raw.StatusCode == http.StatusNoContent {
+			return &envelope{}, nil // a 204 carries no envelope; nothing failed
+		}
+		ae := raw.Error(r)
+		ae.Message = "the response body is empty where a vStorage envelope was expected"
+		ae.Err = httpcore.ErrEmptyBody
+		if r.Once {
+			ae.MaybeApplied = true
+			ae.Hint = r.IfUnsure
+		}
+		if o.settings {
+			return nil, c.missingBucket(ctx, r, ae, o)
+		}
+		if !ae.MaybeApplied {
+			ae.Hint = "the vStorage API answers an empty 200 to a token it does not accept (an IAM-user token on the service-account API, or the reverse) and, on some routes, for a missing resource"
+		}
+		return nil, ae
+	}
+	if trimmed[0] == '[' {
 		// A bare array, like the IAM gateway's refusals, is never a success.
-		return nil, c.envelopeError(r, trimmed, "")
+		return nil, c.envelopeError(r, &raw, trimmed, "")
 	}
 	var env envelope
 	if err := httpcore.Decode(trimmed, &env); err != nil {
-		return nil, c.shapeError(r, err.Error(), err)
+		ae := c.shapeError(r, err.Error(), err)
+		ae.StatusCode, ae.RequestID = raw.StatusCode, raw.RequestID
+		return nil, ae
 	}
 	if env.ok() {
 		return &env, nil
 	}
 	if env.Success == nil && env.code() == "" {
-		return nil, c.shapeError(r, "the response is not a vStorage envelope (it has neither success nor code)", nil)
+		ae := c.shapeError(r, "the response is not a vStorage envelope (it has neither success nor code)", nil)
+		ae.StatusCode, ae.RequestID = raw.StatusCode, raw.RequestID
+		return nil, ae
 	}
-	return nil, c.envelopeError(r, trimmed, env.code())
+	return nil, c.envelopeError(r, &raw, trimmed, env.code())
 }
 
 // getData sends r and decodes the envelope's data into a T. A success
@@ -194,8 +205,8 @@ func (c *Client) shapeError(r *httpcore.Request, msg string, err error) *vngclou
 
 // envelopeError builds the error for a body with success:false (or a bare
 // error array) and maps its code and message to a sentinel.
-func (c *Client) envelopeError(r *httpcore.Request, body []byte, code string) *vngcloud.APIError {
-	ae := c.newError(r)
+func (c *Client) envelopeError(r *httpcore.Request, raw *httpcore.Raw, body []byte, code string) *vngcloud.APIError {
+	ae := raw.Error(r)
 	pc, msg := httpcore.ParseErrorBody(body)
 	if code == "" {
 		code = pc
@@ -298,19 +309,6 @@ func (c *Client) kindFor(code, msg string) (error, string) {
 		return vngcloud.KindForStatus(n), ""
 	}
 	return nil, ""
-}
-
-// emptyBody reports the core's error for a 2xx response with an empty
-// body. The core describes it with a *httpcore.DecodeError without a cause
-// whose reason says "empty"; TestEmptyBodyIsRecognised pins this.
-func emptyBody(err error) (*vngcloud.APIError, bool) {
-	var ae *vngcloud.APIError
-	var de *httpcore.DecodeError
-	if errors.As(err, &ae) && ae.StatusCode >= 200 && ae.StatusCode <= 299 &&
-		errors.As(err, &de) && de.Err == nil && strings.Contains(de.Reason, "empty") {
-		return ae, true
-	}
-	return nil, false
 }
 
 // missingBucket handles an empty 200 on a settings route: the API answers

@@ -2,13 +2,11 @@ package vstorage
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/vstorage-sdk/vngcloud"
-	"github.com/vstorage-sdk/vngcloud/internal/httpcore"
 )
 
 // errCase serves one error body on one route and checks the error.
@@ -154,25 +152,6 @@ func TestErrorMappings(t *testing.T) {
 				t.Errorf("%d requests to the route, want 1", n)
 			}
 		})
-	}
-}
-
-// TestEmptyBodyIsRecognised pins how the core reports an empty 2xx body
-// (a DecodeError without cause whose reason says "empty"), which the
-// settings routes and the 204 case rely on.
-func TestEmptyBodyIsRecognised(t *testing.T) {
-	t.Parallel()
-	err := httpcore.Decode([]byte("  "), &struct{}{})
-	var de *httpcore.DecodeError
-	if !errors.As(err, &de) || de.Err != nil || !strings.Contains(de.Reason, "empty") {
-		t.Fatalf("core's empty-body error changed: %#v", err)
-	}
-	for _, body := range []string{"{}", "<html></html>", `{"a":`} {
-		if err := httpcore.Decode([]byte(body), &struct{}{}); err == nil {
-			continue
-		} else if errors.As(err, &de) && de.Err == nil && strings.Contains(de.Reason, "empty") {
-			t.Fatalf("%q reported as empty", body)
-		}
 	}
 }
 

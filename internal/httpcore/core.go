@@ -44,6 +44,16 @@ type Core struct {
 // New applies opts over the defaults and builds a Core whose base URL is
 // the Endpoint option or else defaultEndpoint.
 func New(defaultEndpoint string, opts []vngcloud.Option) (*Core, error) {
+	s, err := Apply(opts)
+	if err != nil {
+		return nil, err
+	}
+	return NewFromSettings(defaultEndpoint, s)
+}
+
+// Apply applies opts over the defaults. A nil option or an invalid value
+// is an error.
+func Apply(opts []vngcloud.Option) (*settings.Settings, error) {
 	s := settings.Defaults()
 	for _, o := range opts {
 		if o == nil {
@@ -53,7 +63,7 @@ func New(defaultEndpoint string, opts []vngcloud.Option) (*Core, error) {
 			return nil, err
 		}
 	}
-	return NewFromSettings(defaultEndpoint, s)
+	return s, nil
 }
 
 // NewFromSettings builds a Core from settings that were already applied.

@@ -668,3 +668,46 @@ func TestEndpointGetsTrailingSlash(t *testing.T) {
 		t.Fatal(u.Path)
 	}
 }
+
+func TestRawGetsStatusRequestIDAndBody(t *testing.T) {
+	t.Parallel()
+	c, mt := newCore(t)
+	r := httpmock.NewStringResponse(200, `{"success":false,"code":114}`)
+	r.Header.Set("X-Request-Id", "req-9")
+	mt.RegisterResponder("GET", base+"things", httpmock.ResponderFromResponse(r))
+	var raw Raw
+	req := &Request{Op: "List", Method: "GET", Path: "things"}
+	if err := c.Do(t.Context(), req, &raw); err != nil {
+		t.Fatal(err)
+	}
+	if raw.StatusCode != 200 || raw.RequestID != "req-9" || string(raw.Body) != `{"success":false,"code":114}` {
+		t.Fatalf("%+v", raw)
+	}
+	if ae := raw.Error(req); ae.RequestID != "req-9" || ae.Operation != "List" || ae.StatusCode != 200 {
+		t.Fatalf("%+v", ae)
+	}
+}
+
+func TestEmptyBodyCause(t *testing.T) {
+	t.Parallel()
+	if err := Decode([]byte(" \n"), &struct{}{}); !errors.Is(err, ErrEmptyBody) {
+		t.Fatalf("err = %v", err)
+	}
+	if err := Decode([]byte(`{"a":`), &struct{}{}); errors.Is(err, ErrEmptyBody) {
+		t.Fatal("truncated JSON is not an empty body")
+	}
+}
+
+func TestHTMLOn200WithoutOutIsAnError(t *testing.T) {
+	t.Parallel()
+	c, mt := newCore(t)
+	mt.RegisterResponder("DELETE", base+"things/t1", httpmock.NewStringResponder(200, "<!DOCTYPE html><html>console</html>"))
+	mt.RegisterResponder("DELETE", base+"things/t2", httpmock.NewStringResponder(204, ""))
+	err := c.Do(t.Context(), &Request{Method: "DELETE", Path: "things/{}", Args: []string{"t1"}}, nil)
+	if err == nil || !strings.Contains(err.Error(), "HTML") {
+		t.Fatalf("err = %v", err)
+	}
+	if err := c.Do(t.Context(), &Request{Method: "DELETE", Path: "things/{}", Args: []string{"t2"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -20,11 +20,19 @@ func (c *Core) finish(r *Request, ci *call, resp *http.Response, out any) error 
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody))
 		return c.ResponseError(r, ci.attempts, resp, body)
 	}
-	if out == nil {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, c.maxBody))
+	body, err := readCapped(resp.Body, c.maxBody)
+	if out == nil && err == nil {
+		// No answer is expected, but an HTML page in a 2xx is a proxy or a
+		// login page, not the service: the call did not do its work.
+		if t := bytes.TrimSpace(body); len(t) > 0 && t[0] == '<' {
+			return c.decodeError(r, resp, Decode(t, &struct{}{}))
+		}
 		return nil
 	}
-	body, err := readCapped(resp.Body, c.maxBody)
+	if raw, ok := out.(*Raw); ok && err == nil {
+		*raw = Raw{StatusCode: resp.StatusCode, RequestID: requestID(resp.Header), Path: respPath(resp), Body: body}
+		return nil
+	}
 	if err != nil {
 		ae := c.newError(r, resp)
 		ae.Err = err
@@ -40,19 +48,45 @@ func (c *Core) finish(r *Request, ci *call, resp *http.Response, out any) error 
 		return ae
 	}
 	if err := Decode(body, out); err != nil {
-		ae := c.newError(r, resp)
-		ae.Message = err.Error()
-		ae.Err = err
-		if r.Once {
-			ae.MaybeApplied = true
-			ae.Hint = r.IfUnsure
-		}
-		return ae
+		return c.decodeError(r, resp, err)
 	}
 	return nil
 }
 
+// decodeError reports a 2xx body that is not what the call expects. After
+// a call that is sent once, the change may have happened.
+func (c *Core) decodeError(r *Request, resp *http.Response, err error) *vngcloud.APIError {
+	ae := c.newError(r, resp)
+	ae.Message = err.Error()
+	ae.Err = err
+	if r.Once {
+		ae.MaybeApplied = true
+		ae.Hint = r.IfUnsure
+	}
+	return ae
+}
+
 var errTooLarge = errors.New("response too large")
+
+// Raw receives a successful response undecoded: pass a *Raw as Do's out
+// when the service wraps its answers in an envelope of its own and must
+// see the body, the status and the request ID to judge success.
+type Raw struct {
+	StatusCode int
+	RequestID  string
+	Path       string
+	Body       []byte
+}
+
+// Error starts an APIError about this response for r, for a service that
+// refuses a 2xx answer (an envelope with success:false, a missing field).
+func (raw *Raw) Error(r *Request) *vngcloud.APIError {
+	return &vngcloud.APIError{Operation: r.Op, Method: r.Method, Path: raw.Path, StatusCode: raw.StatusCode, RequestID: raw.RequestID}
+}
+
+// ErrEmptyBody is the cause (DecodeError.Err) when a successful response
+// has no body where JSON was expected.
+var ErrEmptyBody = errors.New("empty response body")
 
 func readCapped(rd io.Reader, limit int64) ([]byte, error) {
 	var buf bytes.Buffer
@@ -87,7 +121,7 @@ func Decode(body []byte, out any) error {
 	trimmed := bytes.TrimSpace(body)
 	switch {
 	case len(trimmed) == 0:
-		return &DecodeError{Reason: "the response body is empty where JSON was expected"}
+		return &DecodeError{Reason: "the response body is empty where JSON was expected", Err: ErrEmptyBody}
 	case trimmed[0] == '<':
 		return &DecodeError{Reason: "the response is an HTML or XML page, not JSON (a proxy, a login page or the wrong endpoint?)"}
 	}
@@ -116,10 +150,17 @@ func (c *Core) newError(r *Request, resp *http.Response) *vngcloud.APIError {
 	return &vngcloud.APIError{
 		Operation:  r.Op,
 		Method:     r.Method,
-		Path:       resp.Request.URL.Path,
+		Path:       respPath(resp),
 		StatusCode: resp.StatusCode,
 		RequestID:  requestID(resp.Header),
 	}
+}
+
+func respPath(resp *http.Response) string {
+	if resp.Request != nil && resp.Request.URL != nil {
+		return resp.Request.URL.Path
+	}
+	return ""
 }
 
 // ResponseError builds the APIError for an error response whose body has
@@ -143,7 +184,7 @@ func (c *Core) ResponseError(r *Request, attempts int, resp *http.Response, body
 		ae.MaybeApplied = true
 		ae.Hint = r.IfUnsure
 	case ae.Kind == vngcloud.ErrUnauthorized:
-		ae.Hint = "check the credentials; a refreshable token was renewed once and still refused"
+		ae.Hint = "check the credentials or the token (a refreshable token source gets one new token and one more try; a static token none)"
 	case ae.Kind == vngcloud.ErrForbidden:
 		ae.Hint = "the identity's vIAM policies do not allow this action"
 	case ae.Kind == vngcloud.ErrRateLimited && ae.RetryAfter > 0:

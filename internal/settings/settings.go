@@ -43,6 +43,11 @@ type Settings struct {
 	Region string
 	// RegionID is the region's UUID when the caller knows it.
 	RegionID string
+	// TokenURL and TokenVariant configure the vIAM client-credentials
+	// token request (viam.WithTokenURL, viam.WithTokenVariant; 0 means
+	// the default variant).
+	TokenURL     string
+	TokenVariant int
 }
 
 // Defaults returns Settings with every default filled in.
