@@ -3,6 +3,7 @@ package s3cfg
 import (
 	"bytes"
 	"fmt"
+	"unicode/utf8"
 )
 
 // DecodeError reports a file that s3cmd cannot decode. s3cmd always decodes
@@ -34,6 +35,9 @@ const pyChunk = 8192
 // decodeCheck validates data as UTF-8 the way CPython's strict utf-8
 // decoder does and returns the error s3cmd would report, or nil.
 func decodeCheck(data []byte) error {
+	if utf8.Valid(data) {
+		return nil
+	}
 	off, n, reason := utf8Error(data)
 	if off < 0 {
 		return nil

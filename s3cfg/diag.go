@@ -84,7 +84,7 @@ func (d Diagnostic) String() string {
 func (f *File) Diagnostics() []Diagnostic {
 	var ds []Diagnostic
 	data := f.Bytes()
-	if err := decodeCheck(data); err != nil {
+	if err := f.decodeErr(); err != nil {
 		var de *DecodeError
 		errors.As(err, &de)
 		d := Diagnostic{Severity: Error, Code: CodeInvalidUTF8, Message: "s3cmd cannot decode the file (" + de.Python + ")"}

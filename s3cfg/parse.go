@@ -100,6 +100,18 @@ func Parse(data []byte) (*File, error) {
 	return f, nil
 }
 
+// decodeErr is decodeCheck(f.Bytes()), without building the bytes for a
+// valid file. Terminators are ASCII, so the file is valid UTF-8 exactly
+// when every line is.
+func (f *File) decodeErr() error {
+	for _, l := range f.lines {
+		if !utf8.ValidString(l.text) {
+			return decodeCheck(f.Bytes())
+		}
+	}
+	return nil
+}
+
 // Bytes returns the file's content: the parsed input, with any edits.
 func (f *File) Bytes() []byte {
 	n := 0

@@ -79,8 +79,26 @@ var ErrNotSet = errors.New("s3cfg: option not set")
 // A Config holds secrets; its String and Format methods never print
 // values.
 type Config struct {
-	vals map[string]*resolved
-	err  error
+	// vals holds the options in options' order, then acl_public.
+	vals []resolved
+	// acl says whether acl_public was set (or failed to be).
+	acl bool
+	err error
+}
+
+// aclIndex is acl_public's index in Config.vals.
+var aclIndex = len(options)
+
+// opt returns the value of key, or nil for an unknown key or an unset
+// acl_public.
+func (c *Config) opt(key string) *resolved {
+	if i, ok := optionIndex[key]; ok {
+		return &c.vals[i]
+	}
+	if key == keyACLPublic && c.acl {
+		return &c.vals[aclIndex]
+	}
+	return nil
 }
 
 // resolved is one option's value.
@@ -120,13 +138,29 @@ func (rt Runtime) lookup(name string) (string, bool) {
 // the file instead of using it.
 func (f *File) Resolve(rt Runtime) *Config {
 	c := defaultConfig(rt)
-	if err := decodeCheck(f.Bytes()); err != nil {
+	if err := f.decodeErr(); err != nil {
 		var de *DecodeError
 		errors.As(err, &de)
 		c.err = &OptionError{Msg: de.Python, ExitCode: ExitUsage}
 		return c
 	}
-	cp := f.rawMap()
+	// s3cmd's ConfigParser.cfg, for the keys it applies: the last line
+	// of each, in one pass.
+	occ := make([]occurrence, len(options)+1)
+	for i := range f.lines {
+		p := f.classify(i)
+		if p.kind != kindData || p.hidden {
+			continue
+		}
+		j, ok := optionIndex[p.key]
+		if !ok {
+			if p.key != keyACLPublic {
+				continue
+			}
+			j = aclIndex
+		}
+		occ[j] = occurrence{index: i + 1, raw: quoted(f.lines[i].text[p.valueAt:])}
+	}
 	var first error
 	fail := func(e *OptionError) {
 		if first == nil {
@@ -134,46 +168,50 @@ func (f *File) Resolve(rt Runtime) *Config {
 		}
 	}
 	// read_config_file: options in option_list() order, stripped.
-	for _, o := range options {
-		oc, ok := cp[o.Key]
-		if !ok {
+	for j, o := range options {
+		oc := occ[j]
+		if oc.index == 0 {
 			continue
 		}
-		r := c.vals[o.Key]
+		r := &c.vals[j]
+		r.line = oc.index
 		text, env, set, err := update(o.Key, o.Kind, pyStrip(oc.raw), rt)
-		if err != nil {
+		switch {
+		case err != nil:
 			r.err = err
-			r.line = oc.index + 1
 			fail(err)
-			continue
-		}
-		if set {
-			r.text, r.env, r.line = text, env, oc.index+1
+		case set:
+			r.text, r.env = text, env
+		default:
+			r.line = 0
 		}
 	}
 	// acl_public: applied unstripped if non-empty; dumped once set.
-	if oc, ok := cp[keyACLPublic]; ok && oc.raw != "" {
+	if oc := occ[aclIndex]; oc.index != 0 && oc.raw != "" {
 		text, env, set, err := update(keyACLPublic, 0, oc.raw, rt)
+		r := &c.vals[aclIndex]
 		switch {
 		case err != nil:
-			c.vals[keyACLPublic] = &resolved{kind: KindString, line: oc.index + 1, err: err}
+			*r = resolved{kind: KindString, line: oc.index, err: err}
+			c.acl = true
 			fail(err)
 		case set:
 			k := KindString
 			if text == "True" || text == "False" {
 				k = KindBool
 			}
-			c.vals[keyACLPublic] = &resolved{kind: k, text: text, env: env, line: oc.index + 1}
+			*r = resolved{kind: k, text: text, env: env, line: oc.index}
+			c.acl = true
 		}
 	}
 	// add_headers: the raw value is split on "," and each part on the
 	// first ":".
-	if oc, ok := cp[keyAddHeaders]; ok && oc.raw != "" {
+	if oc := occ[optionIndex[keyAddHeaders]]; oc.raw != "" {
 		for _, h := range strings.Split(oc.raw, ",") {
 			if !strings.Contains(h, ":") {
 				e := &OptionError{Key: keyAddHeaders, Msg: "not enough values to unpack (expected 2, got 1)", ExitCode: ExitUsage}
-				if c.vals[keyAddHeaders].err == nil {
-					c.vals[keyAddHeaders].err = e
+				if r := c.opt(keyAddHeaders); r.err == nil {
+					r.err = e
 				}
 				fail(e)
 				break
@@ -189,13 +227,13 @@ func (f *File) Resolve(rt Runtime) *Config {
 
 // defaultConfig holds s3cmd's defaults for rt.
 func defaultConfig(rt Runtime) *Config {
-	c := &Config{vals: make(map[string]*resolved, len(options)+1)}
-	for _, o := range options {
-		c.vals[o.Key] = &resolved{kind: o.Kind, text: o.Default}
+	c := &Config{vals: make([]resolved, len(options)+1)}
+	for i, o := range options {
+		c.vals[i] = resolved{kind: o.Kind, text: o.Default}
 	}
-	c.vals["progress_meter"].text = pyBool(rt.Terminal)
+	c.opt("progress_meter").text = pyBool(rt.Terminal)
 	if rt.Encoding != "" {
-		c.vals["encoding"].text = rt.Encoding
+		c.opt("encoding").text = rt.Encoding
 	}
 	return c
 }
@@ -211,9 +249,12 @@ func pyBool(b bool) string {
 // the value is a "$NAME" whose variable is unset: the option keeps its
 // default. kind 0 is acl_public, whose default is None.
 func update(key string, kind Kind, value string, rt Runtime) (text, env string, set bool, err *OptionError) {
-	seen := map[string]bool{}
+	var seen map[string]bool
 	for strings.HasPrefix(value, "$") {
 		name := value[1:]
+		if seen == nil {
+			seen = map[string]bool{}
+		}
 		if seen[name] {
 			return "", "", false, &OptionError{Key: key, Msg: "maximum recursion depth exceeded", ExitCode: ExitGeneral}
 		}
@@ -302,10 +343,10 @@ func limitrateError(value string) *OptionError {
 // postChecks are the checks s3cmd makes after reading the file, in its
 // order (Config.__init__, then main()).
 func (c *Config) postChecks() error {
-	if c.vals["kms_key"].text != "" && c.vals["signature_v2"].text == "True" {
+	if c.opt("kms_key").text != "" && c.opt("signature_v2").text == "True" {
 		return &OptionError{Key: "kms_key", Msg: "KMS encryption requires signature v4. Please set signature_v2 to False", ExitCode: ExitGeneral}
 	}
-	chunk, _ := new(big.Int).SetString(c.vals["multipart_chunk_size_mb"].text, 10)
+	chunk, _ := new(big.Int).SetString(c.opt("multipart_chunk_size_mb").text, 10)
 	if chunk.Cmp(big.NewInt(5)) < 0 {
 		return &OptionError{Key: "multipart_chunk_size_mb", Msg: fmt.Sprintf("Chunk size %s MB is too small, must be >= 5 MB. Please adjust --multipart-chunk-size-mb", chunk), ExitCode: ExitUsage}
 	}
@@ -314,14 +355,14 @@ func (c *Config) postChecks() error {
 	}
 	// socket.setdefaulttimeout: negative → ValueError, beyond what
 	// CPython's nanosecond clock holds → OverflowError.
-	to, _ := new(big.Int).SetString(c.vals["socket_timeout"].text, 10)
+	to, _ := new(big.Int).SetString(c.opt("socket_timeout").text, 10)
 	if to.Sign() < 0 {
 		return &OptionError{Key: "socket_timeout", Msg: "Timeout value out of range", ExitCode: ExitGeneral}
 	}
 	if to.Cmp(big.NewInt(9223372036)) > 0 {
 		return &OptionError{Key: "socket_timeout", Msg: "timestamp too large to convert to C _PyTime_t", ExitCode: ExitGeneral}
 	}
-	if c.vals["encrypt"].text == "True" && c.vals["gpg_passphrase"].text == "" {
+	if c.opt("encrypt").text == "True" && c.opt("gpg_passphrase").text == "" {
 		return &OptionError{Key: "encrypt", Msg: "Encryption requested but no passphrase set in config file.", ExitCode: ExitConfig}
 	}
 	return nil
@@ -337,12 +378,12 @@ func (c *Config) Err() error { return c.err }
 // Keys returns the options s3cmd dumps, in its order: the 87 options and
 // acl_public once it is set.
 func (c *Config) Keys() []string {
-	var ks []string
-	for _, k := range sortedKeys(c.vals) {
-		if k == keyACLPublic && c.vals[k].err != nil {
-			continue
+	ks := make([]string, 0, len(options)+1)
+	for _, o := range options {
+		if c.acl && c.vals[aclIndex].err == nil && o.Key > keyACLPublic && (len(ks) == 0 || ks[len(ks)-1] < keyACLPublic) {
+			ks = append(ks, keyACLPublic)
 		}
-		ks = append(ks, k)
+		ks = append(ks, o.Key)
 	}
 	return ks
 }
@@ -351,8 +392,8 @@ func (c *Config) Keys() []string {
 // False, ints in decimal, verbosity by its level name. ok is false for an
 // unknown key or an unset acl_public.
 func (c *Config) Value(key string) (value string, ok bool) {
-	r, ok := c.vals[key]
-	if !ok {
+	r := c.opt(key)
+	if r == nil || r.err != nil && key == keyACLPublic {
 		return "", false
 	}
 	return r.text, true
@@ -362,7 +403,7 @@ func (c *Config) Value(key string) (value string, ok bool) {
 // option has its default. For a "$NAME" value it is the line holding the
 // reference.
 func (c *Config) Line(key string) int {
-	if r, ok := c.vals[key]; ok {
+	if r := c.opt(key); r != nil {
 		return r.line
 	}
 	return 0
@@ -371,7 +412,7 @@ func (c *Config) Line(key string) int {
 // EnvVar returns the environment variable key's value was read from, or
 // "".
 func (c *Config) EnvVar(key string) string {
-	if r, ok := c.vals[key]; ok {
+	if r := c.opt(key); r != nil {
 		return r.env
 	}
 	return ""
@@ -381,8 +422,8 @@ func (c *Config) EnvVar(key string) string {
 // own error (an *OptionError: "Config: value of option 'X' must be Yes or
 // No, not '...'"). acl_public counts as a bool when its value is one.
 func (c *Config) Bool(key string) (bool, error) {
-	r, ok := c.vals[key]
-	if !ok {
+	r := c.opt(key)
+	if r == nil {
 		if key == keyACLPublic {
 			return false, ErrNotSet
 		}
@@ -402,8 +443,8 @@ func (c *Config) Bool(key string) (bool, error) {
 // s3cmd rejects it returns s3cmd's own error (an *OptionError). Python
 // ints have no size limit; a value outside int64 is an error here.
 func (c *Config) Int(key string) (int64, error) {
-	r, ok := c.vals[key]
-	if !ok {
+	r := c.opt(key)
+	if r == nil {
 		return 0, fmt.Errorf("s3cfg: %q is not an option of s3cmd 2.3.0", key)
 	}
 	if r.err != nil {
@@ -427,10 +468,10 @@ func (c *Config) Int(key string) (int64, error) {
 // from AWS_ACCESS_KEY/AWS_ACCESS_KEY_ID and AWS_SECRET_KEY/
 // AWS_SECRET_ACCESS_KEY, or else asks the EC2 metadata service at
 // 169.254.169.254.
-func (c *Config) AccessKey() string { return c.vals["access_key"].text }
+func (c *Config) AccessKey() string { return c.opt("access_key").text }
 
 // SecretKey returns secret_key.
-func (c *Config) SecretKey() vngcloud.Secret { return vngcloud.Secret(c.vals["secret_key"].text) }
+func (c *Config) SecretKey() vngcloud.Secret { return vngcloud.Secret(c.opt("secret_key").text) }
 
 // Dump returns what "s3cmd -c FILE --dump-config" prints for the file:
 // "[default]", then "key = value" for each of [Config.Keys], LF-terminated,
@@ -443,7 +484,7 @@ func (c *Config) Dump() []byte {
 	for _, k := range c.Keys() {
 		b.WriteString(k)
 		b.WriteString(" = ")
-		b.WriteString(c.vals[k].text)
+		b.WriteString(c.opt(k).text)
 		b.WriteByte('\n')
 	}
 	return []byte(b.String())

@@ -100,7 +100,7 @@ func checkTyped(key, value string) error {
 	}
 	if key == "multipart_chunk_size_mb" {
 		c := defaultConfig(Runtime{})
-		c.vals[key].text = text
+		c.opt(key).text = text
 		if err := c.postChecks(); err != nil {
 			var oe *OptionError
 			errors.As(err, &oe)
@@ -109,7 +109,7 @@ func checkTyped(key, value string) error {
 	}
 	if key == "socket_timeout" {
 		c := defaultConfig(Runtime{})
-		c.vals[key].text = text
+		c.opt(key).text = text
 		if err := c.postChecks(); err != nil {
 			var oe *OptionError
 			errors.As(err, &oe)

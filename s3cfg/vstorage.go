@@ -208,10 +208,10 @@ func (v VStorage) Full(m *Machine) ([]byte, error) {
 		return nil, &ValueError{Key: "encoding", Reason: "the Machine's encoding is empty or cannot be written"}
 	}
 	c := defaultConfig(Runtime{Terminal: m.ProgressMeter, Encoding: m.Encoding})
-	c.vals["gpg_command"].text = m.GPGCommand
-	c.vals["proxy_port"].text = fmt.Sprint(m.ProxyPort)
+	c.opt("gpg_command").text = m.GPGCommand
+	c.opt("proxy_port").text = fmt.Sprint(m.ProxyPort)
 	for _, p := range kvs {
-		c.vals[p.key].text = p.value
+		c.opt(p.key).text = p.value
 	}
 	return c.Dump(), nil
 }
