@@ -12,7 +12,7 @@
 // [S3cmd], [Rclone], [AWS] and [VersityGW] return the absolute path of a tool
 // after checking that it runs (`--version`). A missing tool skips the test
 // with the command that installs it (`apt-get install -y s3cmd`, or
-// scripts/install-test-tools.sh, which installs all four). When the
+// .ci/install-test-tools.sh, which installs all four). When the
 // environment variable CI is non-empty a missing tool is a test failure
 // instead, so that CI cannot silently skip the real-tool tests.
 // The Debian binaries under /usr/bin are preferred over PATH, because PATH

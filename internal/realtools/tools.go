@@ -13,10 +13,10 @@ import (
 	"time"
 )
 
-const installScript = "scripts/install-test-tools.sh"
+const installScript = ".ci/install-test-tools.sh"
 
 // VersityGWModule and VersityGWVersion name the versitygw build the tests
-// expect (what scripts/install-test-tools.sh installs).
+// expect (what .ci/install-test-tools.sh installs).
 const (
 	VersityGWModule  = "github.com/versity/versitygw"
 	VersityGWVersion = "v1.8.0"
@@ -77,7 +77,7 @@ func AWS(t testing.TB) string {
 
 // VersityGW returns the absolute path of versitygw: $VERSITYGW if set (then
 // it must work), else versitygw on PATH, else the build that
-// scripts/install-test-tools.sh leaves in
+// .ci/install-test-tools.sh leaves in
 // ${XDG_CACHE_HOME:-$HOME/.cache}/vngcloud-test/bin/versitygw (both
 // $XDG_CACHE_HOME and $HOME/.cache are tried). It is checked with
 // `versitygw --version`. It skips the test when none is found (fails it when

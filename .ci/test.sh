@@ -14,7 +14,7 @@ STATICCHECK_VERSION=v0.8.2
 step() { printf '\n== %s\n' "$*"; }
 
 step "installing test tools"
-scripts/install-test-tools.sh
+.ci/install-test-tools.sh
 
 step "gofmt"
 unformatted="$(gofmt -l .)"
