@@ -142,3 +142,16 @@ func field(t testing.TB, body []byte, name string) string {
 	v, _ := m[name].(string)
 	return v
 }
+
+// newRequest builds a request with the given Authorization header.
+func newRequest(t testing.TB, auth string) *http.Request {
+	t.Helper()
+	r, err := http.NewRequest(http.MethodGet, "http://127.0.0.1/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if auth != "" {
+		r.Header.Set("Authorization", auth)
+	}
+	return r
+}
