@@ -58,9 +58,11 @@ const (
 // from the file.
 type Diagnostic struct {
 	// Line is the 1-based line, or 0 for the whole file.
-	Line     int
+	Line int
+	// Severity ranks the finding.
 	Severity Severity
-	Code     Code
+	// Code identifies the kind of finding, for programs.
+	Code Code
 	// Key is the key concerned, if any.
 	Key string
 	// Suggestion is the known option a misspelt key most likely means.
@@ -99,10 +101,10 @@ func (f *File) Diagnostics() []Diagnostic {
 	}
 	vis := f.visible()
 	last := map[string]int{}
-	count := map[string]int{}
+	lines := map[string][]int{}
 	for _, v := range vis {
 		last[v.key] = v.index
-		count[v.key]++
+		lines[v.key] = append(lines[v.key], v.index+1)
 	}
 	prevData := false
 	for i := range f.lines {
@@ -120,7 +122,9 @@ func (f *File) Diagnostics() []Diagnostic {
 		case p.kind == kindInvalid:
 			ds = append(ds, invalidLine(n, f.lines[i].text, prevData))
 		case p.kind == kindData:
-			ds = append(ds, keyDiagnostics(n, p.key, f.lines[i].text[p.valueAt:], last[p.key] == i, count[p.key], f.Lines(p.key))...)
+			if last[p.key] == i {
+				ds = append(ds, keyDiagnostics(n, p.key, f.lines[i].text[p.valueAt:], lines[p.key])...)
+			}
 		}
 		if p.kind != kindBlank && p.kind != kindComment {
 			prevData = p.kind == kindData || p.kind == kindInvalid && prevData
@@ -129,46 +133,43 @@ func (f *File) Diagnostics() []Diagnostic {
 	return ds
 }
 
-// keyDiagnostics reports on one visible key line.
-func keyDiagnostics(n int, key, rawValue string, isLast bool, count int, lines []int) []Diagnostic {
+// keyDiagnostics reports on the line s3cmd takes key from; lines are all
+// the lines that set it.
+func keyDiagnostics(n int, key, rawValue string, lines []int) []Diagnostic {
 	var ds []Diagnostic
-	if isLast {
-		switch {
-		case isKnownKey(key):
-		case newerKeys[key] != "":
-			ds = append(ds, Diagnostic{Line: n, Severity: Info, Code: CodeNewerKey, Key: key,
-				Message: fmt.Sprintf("%s is an option of s3cmd %s; s3cmd 2.3.0 ignores it", key, newerKeys[key])})
-		case notFromFile[key]:
-			ds = append(ds, Diagnostic{Line: n, Severity: Warning, Code: CodeNotFromFile, Key: key,
-				Message: fmt.Sprintf("s3cmd has a setting %s but never reads it from the file; use the command-line option", key)})
-		default:
-			d := Diagnostic{Line: n, Severity: Warning, Code: CodeUnknownKey, Key: key,
-				Message: fmt.Sprintf("s3cmd ignores the unknown key %s", key)}
-			if s := Suggest(key); s != "" {
-				d.Suggestion = s
-				d.Message += fmt.Sprintf("; did you mean %s?", s)
-			}
-			ds = append(ds, d)
+	switch {
+	case isKnownKey(key):
+	case newerKeys[key] != "":
+		ds = append(ds, Diagnostic{Line: n, Severity: Info, Code: CodeNewerKey, Key: key,
+			Message: fmt.Sprintf("%s is an option of s3cmd %s; s3cmd 2.3.0 ignores it", key, newerKeys[key])})
+	case notFromFile[key]:
+		ds = append(ds, Diagnostic{Line: n, Severity: Warning, Code: CodeNotFromFile, Key: key,
+			Message: fmt.Sprintf("s3cmd has a setting %s but never reads it from the file; use the command-line option", key)})
+	default:
+		d := Diagnostic{Line: n, Severity: Warning, Code: CodeUnknownKey, Key: key,
+			Message: fmt.Sprintf("s3cmd ignores the unknown key %s", key)}
+		if s := Suggest(key); s != "" {
+			d.Suggestion = s
+			d.Message += fmt.Sprintf("; did you mean %s?", s)
 		}
-		if count > 1 {
-			ls := make([]string, len(lines))
-			for i, l := range lines {
-				ls[i] = fmt.Sprint(l)
-			}
-			ds = append(ds, Diagnostic{Line: n, Severity: Info, Code: CodeDuplicateKey, Key: key,
-				Message: fmt.Sprintf("%s is set %d times (lines %s); s3cmd uses line %d", key, count, strings.Join(ls, ", "), n)})
-		}
+		ds = append(ds, d)
 	}
-	if isLast {
-		q := quoted(rawValue)
-		if q != rawValue && !strings.HasSuffix(rawValue, `"`) {
-			ds = append(ds, Diagnostic{Line: n, Severity: Warning, Code: CodeQuoteQuirk, Key: key,
-				Message: fmt.Sprintf("the value of %s is in double quotes followed by whitespace; s3cmd then removes the opening quote and the last space, and keeps the closing quote", key)})
+	if len(lines) > 1 {
+		ls := make([]string, len(lines))
+		for i, l := range lines {
+			ls[i] = fmt.Sprint(l)
 		}
-		if v := pyStrip(q); strings.HasPrefix(v, "$") && isKnownKey(key) {
-			ds = append(ds, Diagnostic{Line: n, Severity: Info, Code: CodeEnvRef, Key: key,
-				Message: fmt.Sprintf("s3cmd reads %s from the environment variable %s (the default if it is unset)", key, envName(v[1:]))})
-		}
+		ds = append(ds, Diagnostic{Line: n, Severity: Info, Code: CodeDuplicateKey, Key: key,
+			Message: fmt.Sprintf("%s is set %d times (lines %s); s3cmd uses line %d", key, len(lines), strings.Join(ls, ", "), n)})
+	}
+	q := quoted(rawValue)
+	if q != rawValue && !strings.HasSuffix(rawValue, `"`) {
+		ds = append(ds, Diagnostic{Line: n, Severity: Warning, Code: CodeQuoteQuirk, Key: key,
+			Message: fmt.Sprintf("the value of %s is in double quotes followed by whitespace; s3cmd then removes the opening quote and the last space, and keeps the closing quote", key)})
+	}
+	if v := pyStrip(q); strings.HasPrefix(v, "$") && isKnownKey(key) {
+		ds = append(ds, Diagnostic{Line: n, Severity: Info, Code: CodeEnvRef, Key: key,
+			Message: fmt.Sprintf("s3cmd reads %s from the environment variable %s (the default if it is unset)", key, envName(v[1:]))})
 	}
 	return ds
 }

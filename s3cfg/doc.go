@@ -35,9 +35,10 @@
 //     stop s3cmd.
 //   - LF, CRLF and a lone CR all end a line.
 //
-// [gopkg.in/ini.v1] differs on most of these points (inline comments, ";"
-// comments, sections, quotes, "$NAME", BOM); the package does not use it.
-// The tests show each difference (TestINIDiffers*).
+// gopkg.in/ini.v1 differs on most of these points (inline comments,
+// sections, quotes, "$NAME", the BOM, "key: value", CR line ends, Python's
+// whitespace); the package does not use it. TestINIDiffers shows each
+// difference, TestINIAgrees the plain files on which the two agree.
 //
 // # Reading and editing
 //
@@ -49,6 +50,15 @@
 // texts, and [Config.Dump] prints exactly what "s3cmd --dump-config"
 // prints. [File.Diagnostics] lists what s3cmd ignores or reads in a
 // surprising way, with a "did you mean" for misspelt keys.
+//
+// # Errors
+//
+// [Parse] fails only for bytes s3cmd cannot decode at all (a *[DecodeError],
+// returned together with a File that still round-trips); everything s3cmd
+// merely warns about is a [Diagnostic]. [Config.Err] and the typed
+// accessors return an *[OptionError] carrying s3cmd's own message and exit
+// code. Writing a value s3cmd would not read back fails with a
+// *[ValueError].
 //
 // # Writing vStorage configurations
 //

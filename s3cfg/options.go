@@ -3,6 +3,7 @@ package s3cfg
 import (
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Kind is the type s3cmd gives an option: the type of its class default.
@@ -195,51 +196,60 @@ func isKnownKey(key string) bool {
 // "host-base" → "host_base"), or "" when there is no single close match.
 // It returns "" for a known key.
 func Suggest(key string) string {
-	if isKnownKey(key) {
+	// No option is longer than 40 characters; a longer key is no typo
+	// of one.
+	if isKnownKey(key) || len(key) > 64 {
 		return ""
 	}
-	norm := func(s string) string {
-		s = strings.ToLower(s)
-		return strings.Map(func(r rune) rune {
-			if r == '_' || r == '-' || r == ' ' || r == '.' {
-				return -1
-			}
-			return r
-		}, s)
-	}
-	n := norm(key)
+	n := normKey(key)
 	if n == "" {
 		return ""
 	}
-	cands := make([]string, 0, len(options)+1)
-	for _, o := range options {
-		cands = append(cands, o.Key)
+	limit := 2
+	if utf8.RuneCountInString(n) < 7 {
+		limit = 1
 	}
-	cands = append(cands, keyACLPublic)
-	for _, c := range cands {
-		if norm(c) == n {
-			return c
+	best, bestD, ties := "", limit+1, 0
+	for _, c := range suggestions {
+		if c.norm == n {
+			return c.key
 		}
-	}
-	best, bestD, ties := "", 3, 0
-	for _, c := range cands {
-		d := editDistance(n, norm(c))
+		if d := len(c.norm) - len(n); d > limit || -d > 4*limit {
+			continue // too far apart in length (bytes bound runes loosely)
+		}
+		d := editDistance(n, c.norm)
 		switch {
 		case d < bestD:
-			best, bestD, ties = c, d, 0
+			best, bestD, ties = c.key, d, 0
 		case d == bestD:
 			ties++
 		}
 	}
-	limit := 2
-	if len([]rune(n)) < 7 {
-		limit = 1
-	}
-	if best == "" || bestD > limit || ties > 0 {
+	if best == "" || ties > 0 {
 		return ""
 	}
 	return best
 }
+
+// normKey folds case and drops the separators people mix up.
+func normKey(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '_', '-', ' ', '.':
+			return -1
+		}
+		return r
+	}, strings.ToLower(s))
+}
+
+// suggestions are the keys Suggest can return, with their folded forms.
+var suggestions = func() []struct{ key, norm string } {
+	var out []struct{ key, norm string }
+	for _, o := range options {
+		out = append(out, struct{ key, norm string }{o.Key, normKey(o.Key)})
+	}
+	return append(out, struct{ key, norm string }{keyACLPublic, normKey(keyACLPublic)})
+}()
 
 // editDistance is the optimal-string-alignment distance (Levenshtein with
 // adjacent transpositions) between a and b, by rune.

@@ -202,7 +202,7 @@ func classifyText(t string) parsed {
 	k := 0
 	for k < len(rest) {
 		r, n := utf8.DecodeRuneInString(rest[k:])
-		if !pyIsWord(r) || r == utf8.RuneError && n == 1 {
+		if !pyIsWord(r) {
 			break
 		}
 		k += n

@@ -192,16 +192,15 @@ func TestFullEqualsS3cmdDumpOfShort(t *testing.T) {
 // TestFullEqualsS3cmdConfigure runs the real "s3cmd --configure" on a
 // terminal (script(1) provides one), answering its prompts with the vStorage
 // values, and compares the file it saves with Full for the same answers.
-// It runs inside "unshare -n": nothing can reach the network.
+// It runs inside a network namespace where there is one.
 func TestFullEqualsS3cmdConfigure(t *testing.T) {
 	bin := realtools.S3cmd(t)
 	script, err := exec.LookPath("script")
-	unshare, err2 := exec.LookPath("unshare")
-	if err != nil || err2 != nil || exec.Command(unshare, "-n", "true").Run() != nil {
+	if err != nil {
 		if os.Getenv("CI") != "" {
-			t.Fatal("script(1) and a working unshare -n are needed")
+			t.Fatal("script(1) (util-linux) is needed to give s3cmd --configure a terminal")
 		}
-		t.Skip("script(1) or unshare -n is not available")
+		t.Skip("script(1) is not available")
 	}
 	gpg := "None" // which("gpg") found nothing
 	if p, err := exec.LookPath("gpg"); err == nil {
@@ -230,7 +229,11 @@ func TestFullEqualsS3cmdConfigure(t *testing.T) {
 			// "Test access?" n, "Save settings?" y.
 			answers := strings.Join([]string{val["access_key"], val["secret_key"], val["bucket_location"],
 				val["host_base"], val["host_bucket"], "", "", "", "", "n", "y"}, "\n") + "\n"
-			cmd := exec.Command(unshare, "-n", script, "-qec", bin+" --configure -c "+cfg, "/dev/null")
+			// Safe without a network namespace too: the file has keys, so
+			// s3cmd looks for no credentials, and the answer to "Test
+			// access with supplied credentials?" is n.
+			argv := append(append([]string{}, netns()...), script, "-qec", "'"+bin+"' --configure -c '"+cfg+"'", "/dev/null")
+			cmd := exec.Command(argv[0], argv[1:]...)
 			cmd.Env = realtools.Env(home)
 			cmd.Dir = home
 			cmd.Stdin = strings.NewReader(answers)

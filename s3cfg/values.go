@@ -11,7 +11,9 @@ import (
 // reads it back as given. It names the key and the reason, never the
 // value, which may be a secret.
 type ValueError struct {
-	Key    string
+	// Key is the key the value was for.
+	Key string
+	// Reason says why s3cmd would not read the value back as given.
 	Reason string
 	// Err is an underlying *OptionError for a bool or int option, or nil.
 	Err error

@@ -172,8 +172,10 @@ type Machine struct {
 // with no proxy: gpg_command = /usr/bin/gpg, proxy_port = 0,
 // progress_meter = True, encoding = UTF-8. These are the values of the
 // saved sample testdata/s3cmd-vstorage-hcm04.s3cfg. On Windows s3cmd
-// writes CRLF line ends and the ANSI code page's name as encoding; see
-// [NewlineFor].
+// writes differently: CRLF line ends (see [NewlineFor]), the ANSI code
+// page's name as encoding, gpg_command = None without gpg, and
+// preserve_attrs = False and progress_meter = False, which it forces there;
+// Full does not reproduce the preserve_attrs line.
 func ConfigureMachine() *Machine {
 	return &Machine{GPGCommand: "/usr/bin/gpg", ProxyPort: 0, ProgressMeter: true, Encoding: "UTF-8"}
 }
