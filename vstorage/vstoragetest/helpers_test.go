@@ -1,0 +1,192 @@
+package vstoragetest_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/vstorage-sdk/vngcloud"
+	"github.com/vstorage-sdk/vngcloud/internal/fakeserver"
+	"github.com/vstorage-sdk/vngcloud/viam"
+	"github.com/vstorage-sdk/vngcloud/viam/viamtest"
+	"github.com/vstorage-sdk/vngcloud/vstorage"
+	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
+)
+
+// env is a vIAM and a vStorage test server, a service account logged in
+// on both, and one HCM04 project.
+type env struct {
+	iam      *viamtest.Server
+	st       *vstoragetest.Server
+	cc       *viam.ClientCredentials
+	iamc     *viam.Client
+	c        *vstorage.Client
+	project  string
+	clientID string
+	secret   vngcloud.Secret
+}
+
+func newEnv(t testing.TB, o vstoragetest.Options, clientOpts ...vngcloud.Option) *env {
+	t.Helper()
+	e := &env{iam: viamtest.NewServer()}
+	t.Cleanup(e.iam.Close)
+	o.IAM = e.iam
+	e.st = vstoragetest.NewServer(o)
+	t.Cleanup(e.st.Close)
+	e.project = e.st.AddProject("HCM04", "media-prod")
+	_, e.clientID, e.secret = e.iam.AddServiceAccount("admin")
+	var err error
+	e.cc, err = viam.NewClientCredentials(e.clientID, e.secret, vngcloud.WithEndpoint(e.iam.URL()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.iamc, err = viam.NewClient(vngcloud.WithTokenSource(e.cc), vngcloud.WithEndpoint(e.iam.URL()), vngcloud.WithRetryWait(0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.c = e.client(t, append([]vngcloud.Option{vngcloud.WithRegion("HCM04")}, clientOpts...)...)
+	return e
+}
+
+// client builds another vstorage client on the same token source.
+func (e *env) client(t testing.TB, opts ...vngcloud.Option) *vstorage.Client {
+	t.Helper()
+	c, err := vstorage.NewClient(append([]vngcloud.Option{vngcloud.WithTokenSource(e.cc), vngcloud.WithEndpoint(e.st.URL()),
+		vngcloud.WithRetryWait(0, 0)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// fixture reads a file of vstorage/testdata, the fixtures the vstorage
+// unit tests serve: the one source of truth for payload shapes.
+func fixture(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// checkShape fails the test when body's JSON shape differs from the
+// merged shape of the fixtures.
+func checkShape(t testing.TB, what string, body []byte, fixtures ...string) {
+	t.Helper()
+	var docs [][]byte
+	for _, f := range fixtures {
+		docs = append(docs, fixture(t, f))
+	}
+	sh, err := fakeserver.ShapeOf(docs...)
+	if err != nil {
+		t.Fatalf("%s: fixtures %v: %v", what, fixtures, err)
+	}
+	if diffs := sh.Check(body); len(diffs) > 0 {
+		t.Errorf("%s: the answer's shape differs from %s:\n  %s\nanswer: %s", what, strings.Join(fixtures, " + "), strings.Join(diffs, "\n  "), body)
+	}
+}
+
+// checkSame fails the test when body is not the same JSON value as the
+// fixture.
+func checkSame(t testing.TB, what string, body []byte, name string) {
+	t.Helper()
+	var got, want any
+	if err := json.Unmarshal(body, &got); err != nil {
+		t.Fatalf("%s: %v: %q", what, err, body)
+	}
+	if err := json.Unmarshal(fixture(t, name), &want); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s: got %s, want the fixture %s", what, body, fixture(t, name))
+	}
+}
+
+// rawClient sends requests by hand, with a token of the env's service
+// account and, when region is set, the region headers.
+type rawClient struct {
+	t      testing.TB
+	e      *env
+	token  string
+	region string
+}
+
+func (e *env) raw(t testing.TB, region string) *rawClient {
+	t.Helper()
+	form := url.Values{"grant_type": {"client_credentials"}}
+	req, _ := http.NewRequest(http.MethodPost, e.iam.URL()+"accounts-api/v2/auth/token", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(e.clientID, e.secret.Reveal())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || tok.AccessToken == "" {
+		t.Fatal("login", err)
+	}
+	return &rawClient{t: t, e: e, token: tok.AccessToken, region: region}
+}
+
+func (rc *rawClient) do(method, path, body string) (int, []byte) {
+	rc.t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, rc.e.st.URL()+path, rd)
+	if err != nil {
+		rc.t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+rc.token)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if rc.region != "" {
+		req.Header["region"] = []string{rc.region}
+		req.Header["region_id"] = []string{rc.region}
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		rc.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		rc.t.Fatal(err)
+	}
+	return resp.StatusCode, b
+}
+
+// ok sends a request that must answer HTTP 200 and returns the body.
+func (rc *rawClient) ok(method, path, body string) []byte {
+	rc.t.Helper()
+	code, b := rc.do(method, path, body)
+	if code != 200 {
+		rc.t.Fatalf("%s %s: HTTP %d %s", method, path, code, b)
+	}
+	return b
+}
+
+// data returns the string field name of the envelope's data.
+func data(t testing.TB, body []byte, name string) string {
+	t.Helper()
+	var env struct {
+		Data map[string]any `json:"data"`
+	}
+	if err := json.Unmarshal(body, &env); err != nil {
+		t.Fatalf("%v: %s", err, body)
+	}
+	s, _ := env.Data[name].(string)
+	return s
+}
