@@ -1,0 +1,221 @@
+// Command listall lists what an account holds in vStorage and vIAM: the
+// region's projects, and for each its buckets (with the principals their
+// bucket policies name) and S3 keys (with their restriction by vIAM), then
+// the service accounts with their policies and the keys linked to them.
+//
+// Without credentials it runs against in-memory services started in the
+// same process, seeded with a small sample account, and says so:
+//
+//	go run ./examples/listall
+//
+// Against your account (a vIAM service account allowed to read vStorage
+// and vIAM):
+//
+//	export VNGCLOUD_CLIENT_ID=... VNGCLOUD_CLIENT_SECRET=...
+//	go run ./examples/listall --region HCM04            # every project of the region
+//	go run ./examples/listall --project 0123abcd...     # one project
+//
+// It changes nothing (the in-memory sample aside). Exit status: 0, 1 when a
+// call fails, 2 for bad flags or a bad environment.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/vstorage-sdk/vngcloud/internal/demo"
+	"github.com/vstorage-sdk/vngcloud/viam"
+	"github.com/vstorage-sdk/vngcloud/vstorage"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	return runWith(ctx, args, getenv, stdout, stderr, demo.Options{})
+}
+
+const usage = `usage: listall [--region NAME] [--project ID] [-v]
+
+Lists projects, buckets, S3 keys with their restriction by vIAM, and service
+accounts with their policies. Without VNGCLOUD_CLIENT_ID and
+VNGCLOUD_CLIENT_SECRET it lists a sample account held in memory.
+
+`
+
+func runWith(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, base demo.Options) int {
+	var f demo.Flags
+	fs := demo.NewFlagSet("listall", usage, stderr)
+	f.Register(fs)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "listall: unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return 2
+	}
+	env, err := demo.Connect(ctx, stdout, getenv, f.Options(base, stderr))
+	if err != nil {
+		fmt.Fprintf(stderr, "listall: %v\n", err)
+		return 2
+	}
+	defer env.Close()
+	if env.Demo && env.Fakes != base.Fakes {
+		// A fresh in-memory account is empty; give it something to list.
+		if err := env.Sample(ctx, stdout); err != nil {
+			fmt.Fprintf(stderr, "listall: seeding the demo: %v\n", err)
+			return 1
+		}
+	}
+	if err := list(ctx, env, stdout); err != nil {
+		fmt.Fprintf(stderr, "listall: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func list(ctx context.Context, env *demo.Env, w io.Writer) error {
+	if _, err := env.Token(ctx); err != nil {
+		return err
+	}
+	ep, err := env.S3(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "region %s, S3 endpoint %s (%s)\n", ep.Region, ep.URL, ep.Source)
+
+	var projects []vstorage.Project
+	if env.AskedProject() != "" {
+		p, err := env.Project(ctx)
+		if err != nil {
+			return err
+		}
+		projects = []vstorage.Project{p}
+	} else if projects, err = env.Storage.ListProjects(ctx); err != nil {
+		return err
+	}
+	if len(projects) == 0 {
+		fmt.Fprintf(w, "no projects in %s\n", env.Region)
+	}
+	linked := map[string][]string{} // service account name → access keys
+	for _, p := range projects {
+		if err := listProject(ctx, env, w, p, linked); err != nil {
+			return fmt.Errorf("project %s: %w", p.ID, err)
+		}
+	}
+	return listServiceAccounts(ctx, env, w, linked)
+}
+
+func listProject(ctx context.Context, env *demo.Env, w io.Writer, p vstorage.Project, linked map[string][]string) error {
+	fmt.Fprintf(w, "\nproject %s (%s): %s, %.1f of %.0f GB used\n", p.Name, p.ID, orNone(p.ProjectTypeName), p.UsageGB, p.TotalQuotaGB)
+
+	buckets, err := env.Storage.ListBuckets(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "  buckets (%d):\n", len(buckets))
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, b := range buckets {
+		pol, err := env.Storage.GetBucketPolicy(ctx, p.ID, b.Name)
+		if err != nil {
+			return fmt.Errorf("bucket %s: %w", b.Name, err)
+		}
+		fmt.Fprintf(tw, "    %s\t%d objects, %d bytes\tpolicy: %s\n", b.Name, b.ObjectCount, b.Size, describePolicy(pol))
+	}
+	tw.Flush()
+
+	keys, err := env.Storage.ListS3Keys(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "  S3 keys (%d):\n", len(keys))
+	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, k := range keys {
+		restriction := "restriction by vIAM: off (the creator's rights on every bucket)"
+		if k.Restricted() {
+			restriction = fmt.Sprintf("restriction by vIAM: on, acts as service account %s (subUserId %s)", orNone(k.ServiceAccountName()), k.SubUserID)
+			linked[k.ServiceAccountName()] = append(linked[k.ServiceAccountName()], k.AccessKey)
+		}
+		fmt.Fprintf(tw, "    %s\tkey ID %s\t%s\n", k.AccessKey, k.ID, restriction)
+	}
+	tw.Flush()
+	return nil
+}
+
+// describePolicy says who a bucket policy names: "none", or the number of
+// statements and their principals.
+func describePolicy(p *vstorage.BucketPolicy) string {
+	if p == nil {
+		return "none"
+	}
+	seen := map[string]bool{}
+	var names []string
+	for _, s := range p.Statement {
+		if s.Principal == nil {
+			continue
+		}
+		if s.Principal.Anyone && !seen["*"] {
+			seen["*"] = true
+			names = append(names, "* (public)")
+		}
+		for _, a := range s.Principal.AWS {
+			if !seen[a] {
+				seen[a] = true
+				names = append(names, a)
+			}
+		}
+	}
+	return fmt.Sprintf("%d statements for %s", len(p.Statement), orNone(strings.Join(names, ", ")))
+}
+
+func listServiceAccounts(ctx context.Context, env *demo.Env, w io.Writer, linked map[string][]string) error {
+	var sas []viam.ServiceAccount
+	for sa, err := range env.IAM.AllServiceAccounts(ctx, nil) {
+		if err != nil {
+			return err
+		}
+		sas = append(sas, sa)
+	}
+	fmt.Fprintf(w, "\nservice accounts (%d):\n", len(sas))
+	for _, sa := range sas {
+		var pols []string
+		for p, err := range env.IAM.AllServiceAccountPolicies(ctx, sa.ID, nil) {
+			if err != nil {
+				return fmt.Errorf("service account %s: %w", sa.Name, err)
+			}
+			kind := "own"
+			if p.Managed() {
+				kind = "managed"
+			}
+			pols = append(pols, fmt.Sprintf("%s (%s, ID %s)", p.Name, kind, p.ID))
+		}
+		sort.Strings(pols)
+		fmt.Fprintf(w, "  %s (ID %s, client ID %s)\n", sa.Name, sa.ID, sa.ClientID)
+		fmt.Fprintf(w, "    policies: %s\n", orNone(strings.Join(pols, "; ")))
+		fmt.Fprintf(w, "    S3 keys linked: %s\n", orNone(strings.Join(linked[sa.Name], ", ")))
+	}
+	return nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
