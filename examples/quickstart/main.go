@@ -186,9 +186,9 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 			return 2
 		}
 		path = here.Path
-	} else if !o.force && !o.dryRun {
-		if _, err := os.Lstat(path); err == nil {
-			fmt.Fprintf(stderr, "quickstart: %s exists; not replacing it. Use --force to replace it, --out to write elsewhere, or --install to install with a backup.\n", path)
+	} else if !o.dryRun {
+		if msg := checkOut(path, o.force); msg != "" {
+			fmt.Fprintf(stderr, "quickstart: %s\n", msg)
 			return 1
 		}
 	}
@@ -205,6 +205,24 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 
 	q := &quickstart{o: o, env: env, path: path, here: here, hereErr: hereErr, getenv: getenv, stdout: stdout, stderr: stderr}
 	return q.run(ctx)
+}
+
+// checkOut says why the key's config could not be written to path, so
+// that the run stops before it creates a key whose secret would be lost.
+func checkOut(path string, force bool) string {
+	if st, err := os.Lstat(path); err == nil {
+		if !force {
+			return path + " exists; not replacing it. Use --force to replace it, --out to write elsewhere, or --install to install with a backup."
+		}
+		if !st.Mode().IsRegular() && st.Mode()&fs.ModeSymlink == 0 {
+			return path + " exists and is not a regular file; choose another --out"
+		}
+	}
+	dir := filepath.Dir(path)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return "the folder " + dir + " of --out does not exist"
+	}
+	return ""
 }
 
 type quickstart struct {
@@ -567,7 +585,7 @@ func (q *quickstart) printNext() {
 		fmt.Fprintf(w, "  Windows: %s (%s): save the file in %s and rename it from %s to %s\n", win.Path, win.Rule, win.Dir, filepath.Base(q.path), s3cfg.WindowsName)
 	}
 	if q.env.Demo {
-		fmt.Fprintln(w, "(demo: the key exists only in the in-memory services, which are gone now; set VNGCLOUD_CLIENT_ID and VNGCLOUD_CLIENT_SECRET for a real one)")
+		fmt.Fprintln(w, "(demo: this key was made by the in-memory services, not by vStorage, which does not know it; set VNGCLOUD_CLIENT_ID and VNGCLOUD_CLIENT_SECRET for a real key)")
 	}
 }
 

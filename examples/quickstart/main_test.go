@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -258,28 +259,41 @@ func TestRestrictThenS3cmd(t *testing.T) {
 	if len(pol.Document.Statements) != 1 || pol.Document.Statements[0].Actions[0] != "vstorage:*" {
 		t.Errorf("policy document %+v", pol.Document)
 	}
-	k, err := demo.FindKey(ctx, env.Storage, f.ProjectID, ak)
-	if err != nil {
-		t.Fatal(err)
+	keys := f.Storage.Keys(f.ProjectID)
+	if len(keys) != 1 || keys[0].AccessKey != ak || keys[0].SecretKey.Reveal() != secret {
+		t.Fatalf("the fake holds %v; the file names %s", keys, ak)
 	}
-	if !k.Restricted() || k.ServiceAccountName() != "media-app" || !strings.HasSuffix(k.SubUserID, ":sa-media-app") {
-		t.Errorf("key subUserId %q, want <user>:sa-media-app", k.SubUserID)
+	k := keys[0]
+	if k.ServiceAccountID != sa.ID || k.SubUserID != vstoragetest.DefaultAccountUser+":sa-media-app" {
+		t.Errorf("key attached to %q as %q, want %s as <user>:sa-media-app", k.ServiceAccountID, k.SubUserID, sa.ID)
 	}
 	if !strings.Contains(lines[7], k.SubUserID) {
 		t.Errorf("link step %q does not show the subUserId %s", lines[7], k.SubUserID)
 	}
-	bp, err := env.Storage.GetBucketPolicy(ctx, f.ProjectID, "media-uploads")
-	if err != nil || bp == nil {
-		t.Fatalf("bucket policy %v, %v", bp, err)
+	if subs := f.Storage.SubUsers(f.ProjectID); len(subs) != 1 || subs[0] != k.SubUserID {
+		t.Errorf("sub-users %q", subs)
+	}
+	if b := f.Storage.Buckets(f.ProjectID); len(b) != 1 || b[0] != "media-uploads" {
+		t.Errorf("buckets %q", b)
+	}
+	raw, ok := f.Storage.BucketPolicy(f.ProjectID, "media-uploads")
+	if !ok {
+		t.Fatal("the bucket has no policy")
+	}
+	var bp vstorage.BucketPolicy
+	if err := json.Unmarshal([]byte(raw), &bp); err != nil {
+		t.Fatal(err)
 	}
 	arn := vstorage.PrincipalARN(k.SubUserID)
 	want := vstorage.ReadWriteBucketPolicy("media-uploads", arn)
 	if len(bp.Statement) != len(want.Statement) {
 		t.Fatalf("bucket policy has %d statements, want %d", len(bp.Statement), len(want.Statement))
 	}
-	for _, s := range bp.Statement {
-		if s.Principal == nil || len(s.Principal.AWS) != 1 || s.Principal.AWS[0] != arn {
-			t.Errorf("statement principal %+v, want %s", s.Principal, arn)
+	for i, s := range bp.Statement {
+		if s.Principal == nil || len(s.Principal.AWS) != 1 || s.Principal.AWS[0] != arn ||
+			strings.Join(s.Action, ",") != strings.Join(want.Statement[i].Action, ",") ||
+			strings.Join(s.Resource, ",") != strings.Join(want.Statement[i].Resource, ",") {
+			t.Errorf("statement %d: %+v, want %+v", i, s, want.Statement[i])
 		}
 	}
 
@@ -559,4 +573,69 @@ func TestDemoStartsItsOwnServices(t *testing.T) {
 	}
 	cfg, _ := readConfig(t, out)
 	noSecrets(t, result{code, so.String(), se.String()}, get(t, cfg, "secret_key"))
+}
+
+// TestKeyAnswerLost: when the answer to the key's creation is lost, the
+// key may exist; the run stops at that step and says so, since the secret
+// is gone either way.
+func TestKeyAnswerLost(t *testing.T) {
+	t.Parallel()
+	f, _ := fakes(t, false)
+	f.Storage.Inject(vstoragetest.Fault{Method: "POST", Path: "/users/s3_keys", Drop: vstoragetest.DropAfterAct})
+	out := filepath.Join(t.TempDir(), "s3cnf.s3cfg")
+	r := runQS(t, map[string]string{"HOME": t.TempDir()}, demo.Options{Fakes: f}, "--out", out)
+	for _, want := range []string{"quickstart: step 3/5 (S3 key) failed: vngcloud: vstorage.CreateS3Key", "the change may have happened",
+		"perhaps an S3 key in project " + f.ProjectID + ": the answer was lost"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if r.code != 1 {
+		t.Errorf("exit %d", r.code)
+	}
+	if keys := f.Storage.Keys(f.ProjectID); len(keys) != 1 {
+		t.Errorf("the fake holds %d keys; the dropped answer's key should be there", len(keys))
+	} else {
+		noSecrets(t, r, keys[0].SecretKey.Reveal())
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Error("a file was written")
+	}
+}
+
+// TestVerboseLogsNoSecrets: -v logs every call to stderr, and no secret
+// (the key's, the login account's) reaches it.
+func TestVerboseLogsNoSecrets(t *testing.T) {
+	t.Parallel()
+	f, _ := fakes(t, false)
+	out := filepath.Join(t.TempDir(), "s3cnf.s3cfg")
+	r := runQS(t, map[string]string{"HOME": t.TempDir()}, demo.Options{Fakes: f}, "-v", "--restrict", "--out", out)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if n := strings.Count(r.stderr, "level=DEBUG"); n < 10 {
+		t.Errorf("%d debug lines:\n%s", n, r.stderr)
+	}
+	cfg, _ := readConfig(t, out)
+	noSecrets(t, r, get(t, cfg, "secret_key"), f.ClientSecret.Reveal())
+}
+
+// TestOutFolderMissing: a --out in a folder that does not exist is
+// refused before a key is made.
+func TestOutFolderMissing(t *testing.T) {
+	t.Parallel()
+	f, _ := fakes(t, false)
+	out := filepath.Join(t.TempDir(), "no", "such", "s3cnf.s3cfg")
+	r := runQS(t, map[string]string{"HOME": t.TempDir()}, demo.Options{Fakes: f}, "--out", out)
+	if r.code != 1 || !strings.Contains(r.stderr, "of --out does not exist") {
+		t.Errorf("exit %d\n%s", r.code, r.stderr)
+	}
+	dir := t.TempDir()
+	r = runQS(t, map[string]string{"HOME": t.TempDir()}, demo.Options{Fakes: f}, "--out", dir, "--force")
+	if r.code != 1 || !strings.Contains(r.stderr, "is not a regular file") {
+		t.Errorf("folder as --out: exit %d\n%s", r.code, r.stderr)
+	}
+	if n := len(f.Storage.Calls()); n != 0 {
+		t.Errorf("%d calls", n)
+	}
 }
