@@ -186,8 +186,9 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 			return 2
 		}
 		path = here.Path
-	} else if !o.dryRun {
-		if msg := checkOut(path, o.force); msg != "" {
+	}
+	if !o.dryRun {
+		if msg := checkDest(path, o.force || o.install, o.install); msg != "" {
 			fmt.Fprintf(stderr, "quickstart: %s\n", msg)
 			return 1
 		}
@@ -207,20 +208,22 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	return q.run(ctx)
 }
 
-// checkOut says why the key's config could not be written to path, so
-// that the run stops before it creates a key whose secret would be lost.
-func checkOut(path string, force bool) string {
+// checkDest says why the config could not be written to path, so that the
+// run stops before it creates a key whose secret would be lost. replace
+// allows an existing file; mkdir allows a missing folder.
+func checkDest(path string, replace, mkdir bool) string {
 	if st, err := os.Lstat(path); err == nil {
-		if !force {
+		if !replace {
 			return path + " exists; not replacing it. Use --force to replace it, --out to write elsewhere, or --install to install with a backup."
 		}
 		if !st.Mode().IsRegular() && st.Mode()&fs.ModeSymlink == 0 {
-			return path + " exists and is not a regular file; choose another --out"
+			return path + " exists and is not a regular file"
 		}
 	}
-	dir := filepath.Dir(path)
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return "the folder " + dir + " of --out does not exist"
+	if dir := filepath.Dir(path); !mkdir {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return "the folder " + dir + " does not exist"
+		}
 	}
 	return ""
 }

@@ -627,13 +627,19 @@ func TestOutFolderMissing(t *testing.T) {
 	f, _ := fakes(t, false)
 	out := filepath.Join(t.TempDir(), "no", "such", "s3cnf.s3cfg")
 	r := runQS(t, map[string]string{"HOME": t.TempDir()}, demo.Options{Fakes: f}, "--out", out)
-	if r.code != 1 || !strings.Contains(r.stderr, "of --out does not exist") {
+	if r.code != 1 || !strings.Contains(r.stderr, "/no/such does not exist") {
 		t.Errorf("exit %d\n%s", r.code, r.stderr)
 	}
 	dir := t.TempDir()
 	r = runQS(t, map[string]string{"HOME": t.TempDir()}, demo.Options{Fakes: f}, "--out", dir, "--force")
 	if r.code != 1 || !strings.Contains(r.stderr, "is not a regular file") {
 		t.Errorf("folder as --out: exit %d\n%s", r.code, r.stderr)
+	}
+	home := t.TempDir()
+	os.Mkdir(filepath.Join(home, ".s3cfg"), 0o700)
+	r = runQS(t, map[string]string{"HOME": home}, demo.Options{Fakes: f}, "--install")
+	if r.code != 1 || !strings.Contains(r.stderr, filepath.Join(home, ".s3cfg")+" exists and is not a regular file") {
+		t.Errorf("folder at the destination: exit %d\n%s", r.code, r.stderr)
 	}
 	if n := len(f.Storage.Calls()); n != 0 {
 		t.Errorf("%d calls", n)
