@@ -3,6 +3,7 @@ package viamtest_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -179,6 +180,20 @@ func TestSecretsNeverLogged(t *testing.T) {
 			if strings.Contains(all, secretText) {
 				t.Fatalf("a secret is in the call log: %+v", call)
 			}
+		}
+	}
+}
+
+// TestPrintingLeaksNothing prints the server with every usual verb after
+// it issued a token and a secret.
+func TestPrintingLeaksNothing(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	_, cid, secret := s.AddServiceAccount("admin")
+	tok := token(t, s, cid, secret)
+	for _, out := range []string{fmt.Sprint(s), fmt.Sprintf("%v %+v %#v %s %q", s, s, s, s, s), fmt.Sprintf("%v", []*viamtest.Server{s})} {
+		if strings.Contains(out, tok) || strings.Contains(out, secret.Reveal()) || !strings.Contains(out, s.URL()) {
+			t.Fatalf("%s", out)
 		}
 	}
 }

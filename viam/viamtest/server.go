@@ -2,6 +2,7 @@ package viamtest
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
@@ -86,7 +87,7 @@ type Server struct {
 	saOrder  []string
 	policies map[string]*policy // by ID
 	polOrder []string
-	tokens   map[string]issuedToken
+	tokens   map[[32]byte]issuedToken // by SHA-256 of the token: the server keeps no token
 	issued   int
 }
 
@@ -124,7 +125,7 @@ func NewServer() *Server {
 		lifetime: DefaultTokenLifetime,
 		accounts: map[string]*account{},
 		policies: map[string]*policy{},
-		tokens:   map[string]issuedToken{},
+		tokens:   map[[32]byte]issuedToken{},
 	}
 	s.seedManaged()
 	s.inj = &fakeserver.Injector{ErrorBody: func(status int) string {
@@ -138,6 +139,12 @@ func NewServer() *Server {
 // for example "http://127.0.0.1:41234/": pass it to vngcloud.WithEndpoint
 // for viam.NewClient and viam.NewClientCredentials.
 func (s *Server) URL() string { return s.srv.URL + "/" }
+
+// String describes the server by its URL; it never shows credentials.
+func (s *Server) String() string { return "viamtest.Server(" + s.URL() + ")" }
+
+// GoString is used by %#v; it shows what String shows.
+func (s *Server) GoString() string { return s.String() }
 
 // Close shuts the server down, dropping open connections (a call waiting
 // in a delay fault ends at once).
@@ -186,7 +193,8 @@ func (s *Server) SetTokenLifetime(d time.Duration) {
 // SetNow replaces the clock (default time.Now) used for token expiry and
 // for createdAt and lastUse. Move it forward past a token's lifetime to
 // make the token expire. nil restores time.Now. vstoragetest servers built
-// on this server use the same clock.
+// on this server use the same clock. now is called with the server's lock
+// held: it must not call the server.
 func (s *Server) SetNow(now func() time.Time) {
 	if now == nil {
 		now = time.Now
@@ -249,7 +257,7 @@ func (s *Server) Authenticate(r *http.Request) (serviceAccountID string, err err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	it, ok := s.tokens[strings.TrimSpace(tok)]
+	it, ok := s.tokens[sha256.Sum256([]byte(strings.TrimSpace(tok)))]
 	if !ok || !s.now().Before(it.expires) || s.accounts[it.account] == nil {
 		return "", ErrInvalidToken
 	}
@@ -421,7 +429,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request, variant int) {
 		}
 	}
 	tok := newToken()
-	s.tokens[tok] = issuedToken{account: a.id, expires: now.Add(a.lifetime)}
+	s.tokens[sha256.Sum256([]byte(tok))] = issuedToken{account: a.id, expires: now.Add(a.lifetime)}
 	s.issued++
 	a.lastUse = now
 	secs := int64(a.lifetime / time.Second)

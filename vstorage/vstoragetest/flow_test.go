@@ -452,4 +452,7 @@ func TestInspectionNeverShowsSecrets(t *testing.T) {
 			t.Fatal("the secret is in the call log")
 		}
 	}
+	if out := fmt.Sprintf("%v %+v %#v %s", e.st, e.st, e.st, e.st); strings.Contains(out, secret) || !strings.Contains(out, e.st.URL()) {
+		t.Fatal(out)
+	}
 }

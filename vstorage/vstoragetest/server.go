@@ -165,6 +165,12 @@ func NewServer(o Options) *Server {
 // pass it to vngcloud.WithEndpoint for vstorage.NewClient.
 func (s *Server) URL() string { return s.srv.URL + "/api/v1/" }
 
+// String describes the server by its URL; it never shows keys.
+func (s *Server) String() string { return "vstoragetest.Server(" + s.URL() + ")" }
+
+// GoString is used by %#v; it shows what String shows.
+func (s *Server) GoString() string { return s.String() }
+
 // Close shuts the server down, dropping open connections.
 func (s *Server) Close() {
 	s.srv.CloseClientConnections()
