@@ -188,8 +188,8 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		path = here.Path
 	}
 	if !o.dryRun {
-		if msg := checkDest(path, o.force || o.install, o.install); msg != "" {
-			fmt.Fprintf(stderr, "quickstart: %s\n", msg)
+		if err := demo.CheckDest(path, o.force || o.install, o.install); err != nil {
+			fmt.Fprintf(stderr, "quickstart: %v\n", err)
 			return 1
 		}
 	}
@@ -206,26 +206,6 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 
 	q := &quickstart{o: o, env: env, path: path, here: here, hereErr: hereErr, getenv: getenv, stdout: stdout, stderr: stderr}
 	return q.run(ctx)
-}
-
-// checkDest says why the config could not be written to path, so that the
-// run stops before it creates a key whose secret would be lost. replace
-// allows an existing file; mkdir allows a missing folder.
-func checkDest(path string, replace, mkdir bool) string {
-	if st, err := os.Lstat(path); err == nil {
-		if !replace {
-			return path + " exists; not replacing it. Use --force to replace it, --out to write elsewhere, or --install to install with a backup."
-		}
-		if !st.Mode().IsRegular() && st.Mode()&fs.ModeSymlink == 0 {
-			return path + " exists and is not a regular file"
-		}
-	}
-	if dir := filepath.Dir(path); !mkdir {
-		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-			return "the folder " + dir + " does not exist"
-		}
-	}
-	return ""
 }
 
 type quickstart struct {

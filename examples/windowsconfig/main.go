@@ -103,11 +103,9 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return bad("cannot tell where s3cmd looks on Windows: %v", err)
 	}
-	if !force {
-		if _, err := os.Lstat(out); err == nil {
-			fmt.Fprintf(stderr, "windowsconfig: %s exists; not replacing it. Use --force to replace it or --out to write elsewhere.\n", out)
-			return 1
-		}
+	if err := demo.CheckDest(out, force, false); err != nil {
+		fmt.Fprintf(stderr, "windowsconfig: %v\n", err)
+		return 1
 	}
 
 	env, err := demo.Connect(ctx, stdout, getenv, f.Options(base, stderr))

@@ -141,6 +141,10 @@ func TestExistingRefused(t *testing.T) {
 	if got, _ := os.ReadFile(out); string(got) != "keep\r\n" {
 		t.Error("changed")
 	}
+	r = winConfig(t, f.CloudEnv(nil), "--out", filepath.Join(t.TempDir(), "missing", "s3cmd.ini"))
+	if r.code != 1 || !strings.Contains(r.stderr, "missing does not exist") {
+		t.Errorf("missing folder: exit %d\n%s", r.code, r.stderr)
+	}
 	if n := f.Storage.CallCount("POST", "s3_keys"); n != 0 {
 		t.Errorf("%d keys created", n)
 	}

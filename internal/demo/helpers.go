@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/vstorage-sdk/vngcloud"
@@ -98,6 +101,27 @@ func FindKey(ctx context.Context, st *vstorage.Client, projectID, id string) (vs
 		}
 	}
 	return vstorage.S3Key{}, fmt.Errorf("project %s has no S3 key with access key or ID %s: %w", projectID, id, vngcloud.ErrNotFound)
+}
+
+// CheckDest says why a config could not be written to path, so that a
+// program stops before it creates a key whose secret would be lost. replace
+// allows an existing regular file (or a link to one); mkdir allows a
+// missing folder.
+func CheckDest(path string, replace, mkdir bool) error {
+	if st, err := os.Lstat(path); err == nil {
+		if !replace {
+			return fmt.Errorf("%s exists; not replacing it. Use --force to replace it, or write elsewhere", path)
+		}
+		if !st.Mode().IsRegular() && st.Mode()&fs.ModeSymlink == 0 {
+			return fmt.Errorf("%s exists and is not a regular file", path)
+		}
+	}
+	if dir := filepath.Dir(path); !mkdir {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return fmt.Errorf("the folder %s does not exist", dir)
+		}
+	}
+	return nil
 }
 
 // Config renders an s3cmd config: the short form (the seven keys that
