@@ -99,6 +99,15 @@ func (f *File) Diagnostics() []Diagnostic {
 	} else if strings.IndexByte(string(data), 0) >= 0 {
 		ds = append(ds, Diagnostic{Severity: Warning, Code: CodeNUL, Message: "the file contains NUL bytes, as UTF-16 text does; s3cmd ignores every line with them before the key"})
 	}
+	cache := map[string]string{}
+	suggest := func(k string) string {
+		s, ok := cache[k]
+		if !ok {
+			s = Suggest(k)
+			cache[k] = s
+		}
+		return s
+	}
 	vis := f.visible()
 	last := map[string]int{}
 	lines := map[string][]int{}
@@ -120,10 +129,10 @@ func (f *File) Diagnostics() []Diagnostic {
 					Message: "a UTF-8 byte order mark starts the file; s3cmd ignores line 1 (harmless here)"})
 			}
 		case p.kind == kindInvalid:
-			ds = append(ds, invalidLine(n, f.lines[i].text, prevData))
+			ds = append(ds, invalidLine(n, f.lines[i].text, prevData, suggest))
 		case p.kind == kindData:
 			if last[p.key] == i {
-				ds = append(ds, keyDiagnostics(n, p.key, f.lines[i].text[p.valueAt:], lines[p.key])...)
+				ds = append(ds, keyDiagnostics(n, p.key, f.lines[i].text[p.valueAt:], lines[p.key], suggest)...)
 			}
 		}
 		if p.kind != kindBlank && p.kind != kindComment {
@@ -135,7 +144,7 @@ func (f *File) Diagnostics() []Diagnostic {
 
 // keyDiagnostics reports on the line s3cmd takes key from; lines are all
 // the lines that set it.
-func keyDiagnostics(n int, key, rawValue string, lines []int) []Diagnostic {
+func keyDiagnostics(n int, key, rawValue string, lines []int, suggest func(string) string) []Diagnostic {
 	var ds []Diagnostic
 	switch {
 	case isKnownKey(key):
@@ -148,16 +157,21 @@ func keyDiagnostics(n int, key, rawValue string, lines []int) []Diagnostic {
 	default:
 		d := Diagnostic{Line: n, Severity: Warning, Code: CodeUnknownKey, Key: key,
 			Message: fmt.Sprintf("s3cmd ignores the unknown key %s", key)}
-		if s := Suggest(key); s != "" {
+		if s := suggest(key); s != "" {
 			d.Suggestion = s
 			d.Message += fmt.Sprintf("; did you mean %s?", s)
 		}
 		ds = append(ds, d)
 	}
 	if len(lines) > 1 {
-		ls := make([]string, len(lines))
+		var ls []string
 		for i, l := range lines {
-			ls[i] = fmt.Sprint(l)
+			if i == 8 && len(lines) > 10 {
+				ls = append(ls, "…")
+				ls = append(ls, fmt.Sprint(lines[len(lines)-1]))
+				break
+			}
+			ls = append(ls, fmt.Sprint(l))
 		}
 		ds = append(ds, Diagnostic{Line: n, Severity: Info, Code: CodeDuplicateKey, Key: key,
 			Message: fmt.Sprintf("%s is set %d times (lines %s); s3cmd uses line %d", key, len(lines), strings.Join(ls, ", "), n)})
@@ -183,7 +197,7 @@ func envName(s string) string {
 }
 
 // invalidLine explains why s3cmd ignores a line, without quoting it.
-func invalidLine(n int, text string, afterData bool) Diagnostic {
+func invalidLine(n int, text string, afterData bool, suggest func(string) string) Diagnostic {
 	d := Diagnostic{Line: n, Severity: Warning, Code: CodeInvalidLine}
 	t := pyLstrip(text)
 	indented := len(t) != len(text)
@@ -200,18 +214,18 @@ func invalidLine(n int, text string, afterData bool) Diagnostic {
 		name = strings.TrimRightFunc(name, pyIsSpace)
 		colonName, _, hasColon := strings.Cut(t, ":")
 		switch {
-		case indented && afterData && Suggest(name) == "":
+		case indented && afterData && suggest(name) == "":
 			d.Message = ignored + ": s3cmd has no continuation lines; an indented line does not continue the value above"
 		case hasEq && name != "" && !strings.ContainsAny(name, " \t"):
 			d.Message = ignored + ": a key is letters, digits and \"_\" only"
-			if s := Suggest(name); s != "" {
+			if s := suggest(name); s != "" {
 				d.Key, d.Suggestion = name, s
 				d.Message += fmt.Sprintf("; did you mean %s?", s)
 			}
 		case hasColon && !hasEq && isPyWordString(strings.TrimRightFunc(colonName, pyIsSpace)):
 			d.Message = ignored + ": s3cmd needs \"key = value\", not \"key: value\""
 			k := strings.TrimRightFunc(colonName, pyIsSpace)
-			if s := Suggest(k); s != "" {
+			if s := suggest(k); s != "" {
 				d.Key, d.Suggestion = k, s
 			} else if isKnownKey(k) {
 				d.Key, d.Suggestion = k, k

@@ -28,25 +28,22 @@ type occurrence struct {
 	raw   string // the value after the quote rule, not stripped
 }
 
-// visible returns, in file order, the key lines s3cmd reads (all sections
-// merged, the line a BOM hides left out).
-func (f *File) visible() []struct {
+// keyLine is a key line s3cmd reads.
+type keyLine struct {
 	key string
 	occurrence
-} {
-	var out []struct {
-		key string
-		occurrence
-	}
+}
+
+// visible returns, in file order, the key lines s3cmd reads (all sections
+// merged, the line a BOM hides left out).
+func (f *File) visible() []keyLine {
+	var out []keyLine
 	for i := range f.lines {
 		p := f.classify(i)
 		if p.kind != kindData || p.hidden {
 			continue
 		}
-		out = append(out, struct {
-			key string
-			occurrence
-		}{p.key, occurrence{i, quoted(f.lines[i].text[p.valueAt:])}})
+		out = append(out, keyLine{p.key, occurrence{i, quoted(f.lines[i].text[p.valueAt:])}})
 	}
 	return out
 }

@@ -3,7 +3,6 @@ package s3cfg
 import (
 	"sort"
 	"strings"
-	"unicode/utf8"
 )
 
 // Kind is the type s3cmd gives an option: the type of its class default.
@@ -205,19 +204,18 @@ func Suggest(key string) string {
 	if n == "" {
 		return ""
 	}
+	nr := []rune(n)
 	limit := 2
-	if utf8.RuneCountInString(n) < 7 {
+	if len(nr) < 7 {
 		limit = 1
 	}
 	best, bestD, ties := "", limit+1, 0
+	buf := make([]int, 3*64)
 	for _, c := range suggestions {
 		if c.norm == n {
 			return c.key
 		}
-		if d := len(c.norm) - len(n); d > limit || -d > 4*limit {
-			continue // too far apart in length (bytes bound runes loosely)
-		}
-		d := editDistance(n, c.norm)
+		d := editDistance(nr, c.runes, limit, buf)
 		switch {
 		case d < bestD:
 			best, bestD, ties = c.key, d, 0
@@ -243,39 +241,57 @@ func normKey(s string) string {
 }
 
 // suggestions are the keys Suggest can return, with their folded forms.
-var suggestions = func() []struct{ key, norm string } {
-	var out []struct{ key, norm string }
-	for _, o := range options {
-		out = append(out, struct{ key, norm string }{o.Key, normKey(o.Key)})
+var suggestions = func() []suggestion {
+	var out []suggestion
+	for _, k := range append(sortedKeys(optionIndex), keyACLPublic) {
+		n := normKey(k)
+		out = append(out, suggestion{k, n, []rune(n)})
 	}
-	return append(out, struct{ key, norm string }{keyACLPublic, normKey(keyACLPublic)})
+	return out
 }()
 
+type suggestion struct {
+	key, norm string
+	runes     []rune
+}
+
 // editDistance is the optimal-string-alignment distance (Levenshtein with
-// adjacent transpositions) between a and b, by rune.
-func editDistance(a, b string) int {
-	x, y := []rune(a), []rune(b)
-	d := make([][]int, len(x)+1)
-	for i := range d {
-		d[i] = make([]int, len(y)+1)
-		d[i][0] = i
+// adjacent transpositions) between a and b, by rune, or limit+1 as soon as
+// it must exceed limit.
+// buf holds three rows of len(b)+1 ints or is nil.
+func editDistance(a, b []rune, limit int, buf []int) int {
+	if d := len(a) - len(b); d > limit || -d > limit {
+		return limit + 1
 	}
-	for j := range d[0] {
-		d[0][j] = j
+	w := len(b) + 1
+	if len(buf) < 3*w {
+		buf = make([]int, 3*w)
 	}
-	for i := 1; i <= len(x); i++ {
-		for j := 1; j <= len(y); j++ {
+	prev2, prev, cur := buf[:w], buf[w:2*w], buf[2*w:3*w]
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := i
+		for j := 1; j <= len(b); j++ {
 			cost := 1
-			if x[i-1] == y[j-1] {
+			if a[i-1] == b[j-1] {
 				cost = 0
 			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && x[i-1] == y[j-2] && x[i-2] == y[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				v = min(v, prev2[j-2]+1)
 			}
+			cur[j] = v
+			rowMin = min(rowMin, v)
 		}
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
 	}
-	return d[len(x)][len(y)]
+	return prev[len(b)]
 }
 
 // sortedKeys returns the keys of m in byte order.

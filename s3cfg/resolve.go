@@ -146,7 +146,11 @@ func (f *File) Resolve(rt Runtime) *Config {
 	}
 	// s3cmd's ConfigParser.cfg, for the keys it applies: the last line
 	// of each, in one pass.
-	occ := make([]occurrence, len(options)+1)
+	type found struct {
+		line int // 1-based; 0: no line sets the key
+		raw  string
+	}
+	occ := make([]found, len(options)+1)
 	for i := range f.lines {
 		p := f.classify(i)
 		if p.kind != kindData || p.hidden {
@@ -159,7 +163,7 @@ func (f *File) Resolve(rt Runtime) *Config {
 			}
 			j = aclIndex
 		}
-		occ[j] = occurrence{index: i + 1, raw: quoted(f.lines[i].text[p.valueAt:])}
+		occ[j] = found{line: i + 1, raw: quoted(f.lines[i].text[p.valueAt:])}
 	}
 	var first error
 	fail := func(e *OptionError) {
@@ -170,11 +174,11 @@ func (f *File) Resolve(rt Runtime) *Config {
 	// read_config_file: options in option_list() order, stripped.
 	for j, o := range options {
 		oc := occ[j]
-		if oc.index == 0 {
+		if oc.line == 0 {
 			continue
 		}
 		r := &c.vals[j]
-		r.line = oc.index
+		r.line = oc.line
 		text, env, set, err := update(o.Key, o.Kind, pyStrip(oc.raw), rt)
 		switch {
 		case err != nil:
@@ -187,12 +191,12 @@ func (f *File) Resolve(rt Runtime) *Config {
 		}
 	}
 	// acl_public: applied unstripped if non-empty; dumped once set.
-	if oc := occ[aclIndex]; oc.index != 0 && oc.raw != "" {
+	if oc := occ[aclIndex]; oc.line != 0 && oc.raw != "" {
 		text, env, set, err := update(keyACLPublic, 0, oc.raw, rt)
 		r := &c.vals[aclIndex]
 		switch {
 		case err != nil:
-			*r = resolved{kind: KindString, line: oc.index, err: err}
+			*r = resolved{kind: KindString, line: oc.line, err: err}
 			c.acl = true
 			fail(err)
 		case set:
@@ -200,7 +204,7 @@ func (f *File) Resolve(rt Runtime) *Config {
 			if text == "True" || text == "False" {
 				k = KindBool
 			}
-			*r = resolved{kind: k, text: text, env: env, line: oc.index}
+			*r = resolved{kind: k, text: text, env: env, line: oc.line}
 			c.acl = true
 		}
 	}
