@@ -70,9 +70,12 @@ func (f *Fault) matches(r *http.Request) bool {
 
 // Call is one request the server received.
 type Call struct {
+	// Method is the HTTP method.
 	Method string
-	Path   string
-	Query  string
+	// Path is the URL path, unescaped.
+	Path string
+	// Query is the raw query string, without the "?".
+	Query string
 	// Header is the request's headers without Authorization.
 	Header http.Header
 	// Body is the request body (the services' request bodies carry no
