@@ -98,8 +98,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	case strings.ContainsAny(user, `\/:*?"<>|`):
 		return bad("--user %q: a Windows user name has none of \\ / : * ? \" < > |", user)
 	}
-	winEnv, assumed := windowsEnv(user, appdata, userprofile)
-	dest, err := s3cfg.DestinationFor("windows", s3cfg.EnvMap(winEnv))
+	dest, err := s3cfg.DestinationFor("windows", s3cfg.EnvMap(windowsEnv(user, appdata, userprofile)))
 	if err != nil {
 		return bad("cannot tell where s3cmd looks on Windows: %v", err)
 	}
@@ -172,8 +171,8 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 
 	fmt.Fprintf(stdout, "\nOn the Windows machine, s3cmd reads %s (rule %s).\n", dest.Path, dest.Rule)
 	fmt.Fprintf(stdout, "Copy %s into %s as %s; then, in the s3cmd folder: python s3cmd ls\n", filepath.Base(out), dest.Dir, dest.Name)
-	if len(assumed) > 0 {
-		fmt.Fprintf(stdout, "(assumed %s; give --user, --appdata or --userprofile for the real values: echo %%APPDATA%% in the user's Command Prompt shows it)\n", strings.Join(assumed, ", "))
+	if strings.Contains(dest.Path, placeholderUser) {
+		fmt.Fprintf(stdout, "(%s stands for the Windows user name: give --user, or --appdata with what \"echo %%APPDATA%%\" prints in the user's Command Prompt)\n", placeholderUser)
 	}
 	if env.Demo {
 		fmt.Fprintln(stdout, "(demo: the key exists only in the in-memory services, which are gone now)")
@@ -182,27 +181,17 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 }
 
 // windowsEnv is the part of the Windows user's environment that decides
-// where s3cmd looks, from the flags; what no flag gives is assumed, and
-// listed in assumed.
-func windowsEnv(user, appdata, userprofile string) (env map[string]string, assumed []string) {
-	name := user
-	if name == "" {
-		name = placeholderUser
+// where s3cmd looks, from the flags, with the usual layout
+// (C:\Users\NAME, C:\Users\NAME\AppData\Roaming) for what they leave out.
+func windowsEnv(user, appdata, userprofile string) map[string]string {
+	if user == "" {
+		user = placeholderUser
 	}
-	env = map[string]string{}
 	if userprofile == "" {
-		userprofile = `C:\Users\` + name
-		if appdata == "" && user == "" {
-			assumed = append(assumed, `%USERPROFILE%=`+userprofile)
-		}
+		userprofile = `C:\Users\` + user
 	}
-	env["USERPROFILE"] = userprofile
 	if appdata == "" {
 		appdata = strings.TrimRight(userprofile, `\`) + `\AppData\Roaming`
-		if user == "" {
-			assumed = append(assumed, `%APPDATA%=`+appdata)
-		}
 	}
-	env["APPDATA"] = appdata
-	return env, assumed
+	return map[string]string{"USERPROFILE": userprofile, "APPDATA": appdata}
 }
