@@ -182,3 +182,28 @@ func TestNewline(t *testing.T) {
 		t.Fatal("NewlineFor")
 	}
 }
+
+func TestCloneEqual(t *testing.T) {
+	f := mustParse(t, "[default]\r\nhost_base = a\r\n")
+	g := f.Clone()
+	if !f.Equal(g) {
+		t.Fatal("a clone is equal")
+	}
+	setOK(t, g, "host_base", "b")
+	if f.Equal(g) {
+		t.Fatal("editing the clone changed the original")
+	}
+	if v, _ := f.Get("host_base"); v != "a" {
+		t.Fatal("original changed")
+	}
+	var sb strings.Builder
+	if n, err := g.WriteTo(&sb); err != nil || n != int64(len(g.Bytes())) || sb.String() != "[default]\r\nhost_base = b\r\n" {
+		t.Fatalf("WriteTo: %d %v %q", n, err, sb.String())
+	}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("SetNewline accepted a bad terminator")
+		}
+	}()
+	g.SetNewline("\n\n")
+}

@@ -104,43 +104,41 @@ func TestINIAgrees(t *testing.T) {
 	}
 }
 
-// BenchmarkParseResolve parses the 88-line full config and computes its
-// effective values, as s3cmd would.
-func BenchmarkParseResolve(b *testing.B) {
+// BenchmarkLoadFullConfig reads the 88-line full config (the saved
+// --configure sample) two ways: impl=s3cfg parses it and computes its
+// effective values as s3cmd would (Parse + Resolve); impl=ini.v1 loads the
+// same bytes with gopkg.in/ini.v1 (IgnoreInlineComment) and reads every
+// value. Compare with: benchstat -col /impl.
+func BenchmarkLoadFullConfig(b *testing.B) {
 	data, err := os.ReadFile("testdata/s3cmd-vstorage-hcm04.s3cfg")
 	if err != nil {
 		b.Fatal(err)
 	}
-	rt := Runtime{LookupEnv: EnvMap(nil)}
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		f, err := Parse(data)
-		if err != nil {
-			b.Fatal(err)
+	b.Run("impl=ini.v1", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			f, err := ini.LoadSources(ini.LoadOptions{IgnoreInlineComment: true}, data)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, k := range f.Section("default").Keys() {
+				_ = k.Value()
+			}
 		}
-		if c := f.Resolve(rt); c.Err() != nil {
-			b.Fatal(c.Err())
+	})
+	b.Run("impl=s3cfg", func(b *testing.B) {
+		rt := Runtime{LookupEnv: EnvMap(nil)}
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			f, err := Parse(data)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if c := f.Resolve(rt); c.Err() != nil {
+				b.Fatal(c.Err())
+			}
 		}
-	}
-}
-
-// BenchmarkINILoad loads the same bytes with gopkg.in/ini.v1 and reads
-// every value.
-func BenchmarkINILoad(b *testing.B) {
-	data, err := os.ReadFile("testdata/s3cmd-vstorage-hcm04.s3cfg")
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		f, err := ini.LoadSources(ini.LoadOptions{IgnoreInlineComment: true}, data)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, k := range f.Section("default").Keys() {
-			_ = k.Value()
-		}
-	}
+	})
 }
