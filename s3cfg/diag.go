@@ -97,7 +97,7 @@ func (f *File) Diagnostics() []Diagnostic {
 		// s3cmd reads no line of such a file.
 		return append(ds, d)
 	} else if strings.IndexByte(string(data), 0) >= 0 {
-		ds = append(ds, Diagnostic{Severity: Warning, Code: CodeNUL, Message: "the file contains NUL bytes, as UTF-16 text does; s3cmd ignores every line with them before the key"})
+		ds = append(ds, Diagnostic{Severity: Warning, Code: CodeNUL, Message: "the file contains NUL bytes, as UTF-16 text saved without a byte order mark does; s3cmd reads no key from a line with a NUL byte before its \"=\""})
 	}
 	cache := map[string]string{}
 	suggest := func(k string) string {

@@ -295,3 +295,23 @@ func TestSavedSamples(t *testing.T) {
 		}
 	}
 }
+
+// TestUTF16WithoutBOM: UTF-16 text without a BOM can be valid UTF-8 (NUL
+// bytes between ASCII letters); s3cmd then reads no key, and we say why.
+func TestUTF16WithoutBOM(t *testing.T) {
+	var b []byte
+	for _, c := range []byte("[default]\naccess_key = A\n") {
+		b = append(b, c, 0)
+	}
+	f, err := Parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Keys()) != 0 {
+		t.Fatalf("keys %v; s3cmd reads none", f.Keys())
+	}
+	ds := f.Diagnostics()
+	if len(ds) == 0 || ds[0].Code != CodeNUL || ds[0].Severity != Warning {
+		t.Fatalf("%v", ds)
+	}
+}
