@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -352,5 +353,36 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	if s.TokensIssued() != 1 {
 		t.Fatalf("%d tokens: the client should share one", s.TokensIssued())
+	}
+}
+
+// TestTokenJSONBody: the v2 endpoint also takes the JSON body vIAM's
+// documentation shows.
+func TestTokenJSONBody(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	_, cid, secret := s.AddServiceAccount("doc reader")
+	for _, c := range []struct {
+		body string
+		want int
+	}{
+		{`{"grant_type":"client_credentials","scope":"email"}`, 200},
+		{`{"grant_type":"password"}`, 400},
+		{`not json`, 400},
+	} {
+		req, _ := http.NewRequest(http.MethodPost, s.URL()+"accounts-api/v2/auth/token", strings.NewReader(c.body))
+		req.Header.Set("Content-Type", "application/json")
+		req.SetBasicAuth(cid, secret.Reveal())
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != c.want {
+			t.Errorf("%s: %d, want %d", c.body, resp.StatusCode, c.want)
+		}
+	}
+	if s.TokensIssued() != 1 {
+		t.Fatal(s.TokensIssued())
 	}
 }
