@@ -3,6 +3,9 @@ package s3cfg_test
 import (
 	"errors"
 	"fmt"
+	"log"
+	"os"
+	"path/filepath"
 
 	"github.com/vstorage-sdk/vngcloud"
 	"github.com/vstorage-sdk/vngcloud/s3cfg"
@@ -152,4 +155,25 @@ func ExampleVStorage_Apply() {
 	// bucket_location = HCM04
 	// signature_v2 = False
 	// # keep me
+}
+
+func ExampleWriteFile() {
+	dir, _ := os.MkdirTemp("", "s3cfg-example")
+	defer os.RemoveAll(dir)
+	data, err := s3cfg.VStorage{AccessKey: "AKIAEXAMPLE", SecretKey: vngcloud.Secret("wJalr/EXAMPLE"), Region: "HCM04"}.Short()
+	if err != nil {
+		log.Fatal(err)
+	}
+	path := filepath.Join(dir, s3cfg.DownloadName)
+	if _, err := s3cfg.WriteFile(path, data, s3cfg.WriteOptions{}); err != nil {
+		log.Fatal(err)
+	}
+	// A second write is refused unless asked to back up or replace.
+	_, err = s3cfg.WriteFile(path, data, s3cfg.WriteOptions{})
+	fmt.Println(errors.Is(err, s3cfg.ErrExist))
+	bak, _ := s3cfg.WriteFile(path, data, s3cfg.WriteOptions{IfExists: s3cfg.Backup})
+	fmt.Println(filepath.Base(bak))
+	// Output:
+	// true
+	// s3cnf.s3cfg.bak
 }

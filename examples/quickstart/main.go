@@ -66,7 +66,6 @@ import (
 
 	"github.com/vstorage-sdk/vngcloud"
 	"github.com/vstorage-sdk/vngcloud/internal/demo"
-	"github.com/vstorage-sdk/vngcloud/internal/safefile"
 	"github.com/vstorage-sdk/vngcloud/s3cfg"
 	"github.com/vstorage-sdk/vngcloud/viam"
 	"github.com/vstorage-sdk/vngcloud/vstorage"
@@ -327,14 +326,14 @@ func (q *quickstart) run(ctx context.Context) int {
 	}
 
 	s.Start("write")
-	policy := safefile.Refuse
+	policy := s3cfg.Refuse
 	switch {
 	case o.install:
-		policy = safefile.Backup
+		policy = s3cfg.Backup
 	case o.force:
-		policy = safefile.Replace
+		policy = s3cfg.Replace
 	}
-	backup, err := safefile.Write(q.path, data, safefile.Options{Policy: policy, MkdirAll: o.install})
+	backup, err := s3cfg.WriteFile(q.path, data, s3cfg.WriteOptions{IfExists: policy, MkdirAll: o.install})
 	if err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			err = fmt.Errorf("%s appeared while this ran; not replacing it: %w", q.path, err)

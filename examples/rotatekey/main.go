@@ -36,7 +36,6 @@ import (
 
 	"github.com/vstorage-sdk/vngcloud"
 	"github.com/vstorage-sdk/vngcloud/internal/demo"
-	"github.com/vstorage-sdk/vngcloud/internal/safefile"
 	"github.com/vstorage-sdk/vngcloud/s3cfg"
 	"github.com/vstorage-sdk/vngcloud/viam"
 	"github.com/vstorage-sdk/vngcloud/vstorage"
@@ -132,7 +131,7 @@ func seed(ctx context.Context, env *demo.Env, path string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if _, err := safefile.Write(path, data, safefile.Options{}); err != nil {
+	if _, err := s3cfg.WriteFile(path, data, s3cfg.WriteOptions{}); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "demo: %s did not exist; created S3 key %s and wrote it there, as the quickstart does, to have a key to rotate\n", path, k.AccessKey)
@@ -190,7 +189,7 @@ func (r *rotation) run(ctx context.Context) int {
 	if err := r.file.Set("secret_key", r.fresh.SecretKey.Reveal()); err != nil {
 		return r.fail(err)
 	}
-	backup, err := safefile.Write(r.path, r.file.Bytes(), safefile.Options{Policy: safefile.Backup})
+	backup, err := s3cfg.WriteFile(r.path, r.file.Bytes(), s3cfg.WriteOptions{IfExists: s3cfg.Backup})
 	if err != nil {
 		return r.fail(err)
 	}

@@ -44,7 +44,6 @@ import (
 	"strings"
 
 	"github.com/vstorage-sdk/vngcloud"
-	"github.com/vstorage-sdk/vngcloud/internal/safefile"
 	"github.com/vstorage-sdk/vngcloud/s3cfg"
 )
 
@@ -246,7 +245,7 @@ func edit(cmd string, args []string, e env) int {
 	if string(f.Bytes()) == string(data) {
 		return 0
 	}
-	bak, err := safefile.Write(path, f.Bytes(), safefile.Options{Policy: safefile.Backup})
+	bak, err := s3cfg.WriteFile(path, f.Bytes(), s3cfg.WriteOptions{IfExists: s3cfg.Backup})
 	if err != nil {
 		printErr(e, err)
 		return 1
@@ -319,16 +318,16 @@ func newConfig(args []string, e env) int {
 		e.stdout.Write(data)
 		return 0
 	}
-	policy := safefile.Refuse
+	policy := s3cfg.Refuse
 	switch {
 	case *bak:
-		policy = safefile.Backup
+		policy = s3cfg.Backup
 	case *repl:
-		policy = safefile.Replace
+		policy = s3cfg.Replace
 	}
-	b, err := safefile.Write(path, data, safefile.Options{Policy: policy, MkdirAll: true})
+	b, err := s3cfg.WriteFile(path, data, s3cfg.WriteOptions{IfExists: policy, MkdirAll: true})
 	if err != nil {
-		if errors.Is(err, safefile.ErrExist) {
+		if errors.Is(err, s3cfg.ErrExist) {
 			fmt.Fprintf(e.stderr, "s3cfg: %s exists; use --update, --backup or --replace\n", path)
 		} else {
 			printErr(e, err)
@@ -363,7 +362,7 @@ func update(path string, v s3cfg.VStorage, e env) int {
 		fmt.Fprintf(e.stderr, "s3cfg: %s is up to date\n", path)
 		return 0
 	}
-	b, err := safefile.Write(path, f.Bytes(), safefile.Options{Policy: safefile.Backup})
+	b, err := s3cfg.WriteFile(path, f.Bytes(), s3cfg.WriteOptions{IfExists: s3cfg.Backup})
 	if err != nil {
 		printErr(e, err)
 		return 1

@@ -39,7 +39,6 @@ import (
 	"strings"
 
 	"github.com/vstorage-sdk/vngcloud/internal/demo"
-	"github.com/vstorage-sdk/vngcloud/internal/safefile"
 	"github.com/vstorage-sdk/vngcloud/s3cfg"
 )
 
@@ -158,11 +157,11 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	steps.Done("%s; CRLF line ends, as s3cmd writes on Windows", demo.Describe(data))
 
 	steps.Start("write")
-	policy := safefile.Refuse
+	policy := s3cfg.Refuse
 	if force {
-		policy = safefile.Replace
+		policy = s3cfg.Replace
 	}
-	if _, err := safefile.Write(out, data, safefile.Options{Policy: policy}); err != nil {
+	if _, err := s3cfg.WriteFile(out, data, s3cfg.WriteOptions{IfExists: policy}); err != nil {
 		return fail(err)
 	}
 	created = demo.Created{}
