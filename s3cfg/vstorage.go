@@ -6,34 +6,17 @@ import (
 	"strings"
 
 	"github.com/vstorage-sdk/vngcloud"
+	"github.com/vstorage-sdk/vngcloud/vstorage"
 )
 
-// vStorage regions (farms) with an S3 endpoint.
-const (
-	RegionHCM04 = "HCM04" // Ho Chi Minh City: hcm04.vstorage.vngcloud.vn
-	RegionHAN02 = "HAN02" // Ha Noi: han02.vstorage.vngcloud.vn
-	RegionHCM03 = "HCM03" // the older Ho Chi Minh City farm: hcm03.vstorage.vngcloud.vn
-)
-
-var regionHosts = map[string]string{
-	RegionHCM04: "hcm04.vstorage.vngcloud.vn",
-	RegionHAN02: "han02.vstorage.vngcloud.vn",
-	RegionHCM03: "hcm03.vstorage.vngcloud.vn",
-}
-
-// RegionHost returns the S3 host of a vStorage region, matched without
-// regard to case, and the region's canonical (upper-case) name.
-func RegionHost(region string) (host, name string, ok bool) {
-	name = strings.ToUpper(strings.TrimSpace(region))
-	host, ok = regionHosts[name]
-	if !ok {
-		return "", "", false
+// regionNames lists the known vStorage regions for error messages.
+func regionNames() string {
+	var names []string
+	for _, r := range vstorage.KnownRegions() {
+		names = append(names, r.Name)
 	}
-	return host, name, true
+	return strings.Join(names, ", ")
 }
-
-// Regions returns the known vStorage regions, sorted.
-func Regions() []string { return sortedKeys(regionHosts) }
 
 // VStorage describes an s3cmd configuration for VNG Cloud vStorage: the
 // values the portal's "Integration → S3cmd → Download configuration file"
@@ -72,11 +55,12 @@ func (v VStorage) values() ([]kv, error) {
 	}
 	region := strings.TrimSpace(v.Region)
 	if region == "" {
-		return nil, &ValueError{Key: "bucket_location", Reason: "no region given; use one of " + strings.Join(Regions(), ", ")}
+		return nil, &ValueError{Key: "bucket_location", Reason: "no region given; use one of " + regionNames()}
 	}
-	host, name, known := RegionHost(region)
+	r, known := vstorage.RegionByName(region)
+	host := r.S3Endpoint
 	if known {
-		region = name
+		region = r.Name
 	}
 	https := true
 	switch {
@@ -87,7 +71,7 @@ func (v VStorage) values() ([]kv, error) {
 		}
 		host, https = h, s
 	case !known:
-		return nil, &ValueError{Key: "bucket_location", Reason: fmt.Sprintf("unknown vStorage region %q; use one of %s, or give an Endpoint", region, strings.Join(Regions(), ", "))}
+		return nil, &ValueError{Key: "bucket_location", Reason: fmt.Sprintf("unknown vStorage region %q; use one of %s, or give an Endpoint", region, regionNames())}
 	}
 	if strings.EqualFold(region, "US") {
 		return nil, &ValueError{Key: "bucket_location", Reason: "\"US\" makes s3cmd ask every bucket for its location first; use the storage region"}

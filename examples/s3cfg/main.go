@@ -259,7 +259,7 @@ func newConfig(args []string, e env) int {
 	fs.SetOutput(e.stderr)
 	var v s3cfg.VStorage
 	fs.StringVar(&v.AccessKey, "access-key", "", "S3 access key")
-	fs.StringVar(&v.Region, "region", "", "vStorage region: "+strings.Join(s3cfg.Regions(), ", "))
+	fs.StringVar(&v.Region, "region", "", "vStorage region: HCM04, HAN02 or HCM03")
 	fs.StringVar(&v.Endpoint, "endpoint", "", "endpoint URL instead of the region's host")
 	fs.BoolVar(&v.PathStyle, "path-style", false, "path-style requests (host_bucket = host_base)")
 	full := fs.Bool("full", false, "write all 87 options, as s3cmd --configure does")
