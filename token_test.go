@@ -86,7 +86,8 @@ func TestTokenCacheReuseUntilSkewedExpiry(t *testing.T) {
 		t.Fatal("token not reused before the skewed expiry")
 	}
 	clock.Add(2 * time.Second) // past expiry - skew
-	if get() != "tok-2" || get() != "tok-2" || fetches.Load() != 2 {
+	first, second := get(), get()
+	if first != "tok-2" || second != "tok-2" || fetches.Load() != 2 {
 		t.Fatalf("fetches = %d, want one refresh", fetches.Load())
 	}
 }

@@ -226,7 +226,7 @@ func ntJoin(path string, paths ...string) string {
 			resultPath = pPath
 			continue
 		} else if pDrive != "" && pDrive != resultDrive {
-			if strings.ToLower(pDrive) != strings.ToLower(resultDrive) {
+			if !strings.EqualFold(pDrive, resultDrive) {
 				// A different drive: ignore the first path entirely.
 				resultDrive, resultPath = pDrive, pPath
 				continue

@@ -120,13 +120,13 @@ func TestFailurePaths(t *testing.T) {
 
 			// run calls the method against the scripted steps and returns
 			// the error and the recorder.
-			run := func(t *testing.T, steps ...step) (error, *recorder, *harness) {
+			run := func(t *testing.T, steps ...step) (*recorder, *harness, error) {
 				h := newHarness(t, vngcloud.WithRetries(testRetries))
 				r := h.on(cc.method, cc.path, steps...)
 				if cc.extra != nil {
 					cc.extra(h)
 				}
-				return cc.call(t.Context(), h.c), r, h
+				return r, h, cc.call(t.Context(), h.c)
 			}
 			// apiErr checks the common fields of an APIError.
 			apiErr := func(t *testing.T, err error, kind error, status int, code string) *vngcloud.APIError {
@@ -147,26 +147,26 @@ func TestFailurePaths(t *testing.T) {
 
 			t.Run("400 errors envelope", func(t *testing.T) {
 				t.Parallel()
-				err, r, _ := run(t, reply(400, fixture(t, "error_invalid_policy.json")))
+				r, _, err := run(t, reply(400, fixture(t, "error_invalid_policy.json")))
 				ae := apiErr(t, err, vngcloud.ErrInvalidInput, 400, "POLICY_PRODUCT_NOTFOUND")
 				want(t, "message", ae.Message, "Product not found")
 				want(t, "attempts", r.count(), 1)
 			})
 			t.Run(`400 {"errors":[null]}`, func(t *testing.T) {
 				t.Parallel()
-				err, _, _ := run(t, reply(400, fixture(t, "error_null.json")))
+				_, _, err := run(t, reply(400, fixture(t, "error_null.json")))
 				ae := apiErr(t, err, vngcloud.ErrInvalidInput, 400, "")
 				want(t, "message", ae.Message, "Bad Request")
 			})
 			t.Run("400 empty body", func(t *testing.T) {
 				t.Parallel()
-				err, _, _ := run(t, reply(400, ``))
+				_, _, err := run(t, reply(400, ``))
 				ae := apiErr(t, err, vngcloud.ErrInvalidInput, 400, "")
 				want(t, "message", ae.Message, "Bad Request")
 			})
 			t.Run("401 then refresh", func(t *testing.T) {
 				t.Parallel()
-				err, r, h := run(t, reply(401, fixture(t, "error_unauthorized.json")), ok)
+				r, h, err := run(t, reply(401, fixture(t, "error_unauthorized.json")), ok)
 				if err != nil {
 					t.Fatalf("err = %v", err)
 				}
@@ -183,7 +183,7 @@ func TestFailurePaths(t *testing.T) {
 			})
 			t.Run("401 after refresh", func(t *testing.T) {
 				t.Parallel()
-				err, r, h := run(t, reply(401, fixture(t, "error_unauthorized.json")))
+				r, h, err := run(t, reply(401, fixture(t, "error_unauthorized.json")))
 				ae := apiErr(t, err, vngcloud.ErrUnauthorized, 401, "UNAUTHORIZED")
 				if ae.Hint == "" {
 					t.Error("no hint")
@@ -193,20 +193,20 @@ func TestFailurePaths(t *testing.T) {
 			})
 			t.Run("403 bare array", func(t *testing.T) {
 				t.Parallel()
-				err, r, _ := run(t, reply(403, fixture(t, "error_permission_denied.json")))
+				r, _, err := run(t, reply(403, fixture(t, "error_permission_denied.json")))
 				ae := apiErr(t, err, vngcloud.ErrForbidden, 403, "IAM_PERMISSION_DENIED")
 				want(t, "message", ae.Message, "IAM denied action")
 				want(t, "attempts", r.count(), 1)
 			})
 			t.Run("404", func(t *testing.T) {
 				t.Parallel()
-				err, r, _ := run(t, reply(404, fixture(t, "error_not_found.json")))
+				r, _, err := run(t, reply(404, fixture(t, "error_not_found.json")))
 				apiErr(t, err, vngcloud.ErrNotFound, 404, "NOT_FOUND")
 				want(t, "attempts", r.count(), 1)
 			})
 			t.Run("409", func(t *testing.T) {
 				t.Parallel()
-				err, r, _ := run(t, reply(409, fixture(t, "error_conflict.json")))
+				r, _, err := run(t, reply(409, fixture(t, "error_conflict.json")))
 				want(t, "attempts", r.count(), 1)
 				if ensure {
 					if err != nil {
@@ -221,7 +221,7 @@ func TestFailurePaths(t *testing.T) {
 			})
 			t.Run("500", func(t *testing.T) {
 				t.Parallel()
-				err, r, _ := run(t, reply(500, fixture(t, "error_empty_list.json")))
+				r, _, err := run(t, reply(500, fixture(t, "error_empty_list.json")))
 				ae := apiErr(t, err, nil, 500, "")
 				switch {
 				case ensure:
@@ -238,13 +238,13 @@ func TestFailurePaths(t *testing.T) {
 			})
 			t.Run("502 HTML", func(t *testing.T) {
 				t.Parallel()
-				err, _, _ := run(t, reply(502, fixture(t, "error_502.html")))
+				_, _, err := run(t, reply(502, fixture(t, "error_502.html")))
 				ae := apiErr(t, err, nil, 502, "")
 				want(t, "message", strings.TrimSuffix(ae.Message, " (after 3 attempts)"), "HTML error page: 502 Bad Gateway")
 			})
 			t.Run("2xx empty body", func(t *testing.T) {
 				t.Parallel()
-				err, _, _ := run(t, reply(cc.okStatus, ``))
+				_, _, err := run(t, reply(cc.okStatus, ``))
 				if !cc.decodes {
 					if err != nil {
 						t.Fatalf("no body is expected here, got %v", err)
@@ -259,7 +259,7 @@ func TestFailurePaths(t *testing.T) {
 			})
 			t.Run("success", func(t *testing.T) {
 				t.Parallel()
-				err, r, _ := run(t, ok)
+				r, _, err := run(t, ok)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -209,9 +209,6 @@ func (h *harness) on(method, path string, steps ...step) *recorder {
 	return r
 }
 
-// apiCalls counts the requests that were not token requests.
-func (h *harness) apiCalls() int { return h.mt.GetTotalCallCount() - int(h.tokenCalls.Load()) }
-
 // want fails the test when got differs from want.
 func want[T comparable](t testing.TB, what string, got, want T) {
 	t.Helper()

@@ -509,7 +509,7 @@ func (q *quickstart) bucket(ctx context.Context) error {
 // fail reports a failed step and what exists because of this run.
 func (q *quickstart) fail(err error) int {
 	if q.key.ID != "" && !q.saved && !q.o.dryRun {
-		err = fmt.Errorf("%w\nThe secret of S3 key %s was not saved anywhere, so the key cannot be used: delete it.", err, q.key.AccessKey)
+		err = fmt.Errorf("%w\nThe secret of S3 key %s was not saved anywhere, so the key cannot be used: delete it", err, q.key.AccessKey)
 	}
 	return demo.Fail(q.stderr, "quickstart", q.steps, err, &q.created, q.env.Demo)
 }
