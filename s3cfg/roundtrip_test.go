@@ -233,7 +233,7 @@ func TestFullEqualsS3cmdConfigure(t *testing.T) {
 			// Safe without a network namespace too: the file has keys, so
 			// s3cmd looks for no credentials, and the answer to "Test
 			// access with supplied credentials?" is n.
-			argv := append(append([]string{}, netns()...), script, "-qec", "'"+bin+"' --configure -c '"+cfg+"'", "/dev/null")
+			argv := append(append([]string{}, realtools.NetNS()...), script, "-qec", "'"+bin+"' --configure -c '"+cfg+"'", "/dev/null")
 			cmd := exec.Command(argv[0], argv[1:]...)
 			cmd.Env = realtools.Env(home)
 			cmd.Dir = home

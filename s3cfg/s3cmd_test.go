@@ -1,13 +1,10 @@
 package s3cfg
 
 import (
-	"errors"
 	"flag"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/vstorage-sdk/vngcloud/internal/realtools"
@@ -75,13 +72,13 @@ func realDumpStderr(t *testing.T, path string) (dumpResult, string) {
 	}
 	var stdout, stderr string
 	var code int
-	if !strings.Contains(string(data), "$S3CFG_TEST_") {
-		stdout, stderr, code = realtools.RunDumpConfig(t, path)
-	} else {
-		// realtools.RunDumpConfig takes no extra environment; run the
-		// same command with it, and only inside a network namespace.
-		stdout, stderr, code = dumpWithEnv(t, path, corpusEnv)
+	var extra []string
+	if strings.Contains(string(data), "$S3CFG_TEST_") {
+		for _, k := range sortedKeys(corpusEnv) {
+			extra = append(extra, k+"="+corpusEnv[k])
+		}
 	}
+	stdout, stderr, code = realtools.Cmd{Extra: extra}.RunDumpConfig(t, path)
 	r := dumpResult{exit: code, stdout: stdout}
 	if code != 0 {
 		r.msg = s3cmdMessage(stderr)
@@ -89,69 +86,6 @@ func realDumpStderr(t *testing.T, path string) (dumpResult, string) {
 	return r, stderr
 }
 
-// netns returns the command prefix that runs a program in a new network
-// namespace ("unshare -n", or "unshare -r -n" unprivileged), or nil where
-// neither works.
-var netns = sync.OnceValue(func() []string {
-	bin, err := exec.LookPath("unshare")
-	if err != nil {
-		return nil
-	}
-	for _, flags := range [][]string{{"-n"}, {"-r", "-n"}} {
-		if exec.Command(bin, append(flags, "true")...).Run() == nil {
-			return append([]string{bin}, flags...)
-		}
-	}
-	return nil
-})
-
-// dumpWithEnv is realtools.RunDumpConfig with extra environment variables
-// (which it does not take). Like it, it runs s3cmd inside a network
-// namespace, or, where there is none, only after checking that s3cmd will
-// find non-empty keys and no access_token (so it has no reason to ask the
-// network for credentials).
-func dumpWithEnv(t *testing.T, path string, env map[string]string) (string, string, int) {
-	t.Helper()
-	bin := realtools.S3cmd(t)
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	prefix := netns()
-	if prefix == nil {
-		data, err := os.ReadFile(abs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, perr := Parse(data)
-		c := f.Resolve(Runtime{LookupEnv: EnvMap(env)})
-		tok, _ := c.Value("access_token")
-		if perr == nil && (c.AccessKey() == "" || c.SecretKey().IsZero() || tok != "") {
-			t.Skip("no network namespace here, and s3cmd would look for credentials on the network")
-		}
-	}
-	var extra []string
-	for _, k := range sortedKeys(env) {
-		extra = append(extra, k+"="+env[k])
-	}
-	home := t.TempDir()
-	argv := append(append(append([]string{}, prefix...), bin), "-c", abs, "--dump-config")
-	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = realtools.Env(home, extra...)
-	cmd.Dir = home
-	var so, se strings.Builder
-	cmd.Stdout, cmd.Stderr = &so, &se
-	err = cmd.Run()
-	code := 0
-	if err != nil {
-		var ee *exec.ExitError
-		if !errors.As(err, &ee) {
-			t.Fatal(err)
-		}
-		code = ee.ExitCode()
-	}
-	return so.String(), se.String(), code
-}
 
 // s3cmdMessage extracts s3cmd's error message from its stderr.
 func s3cmdMessage(stderr string) string {

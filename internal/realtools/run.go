@@ -242,7 +242,14 @@ func DumpConfig(t testing.TB, cfgPath string) string {
 // host checks do not apply: a dump sends no request.
 func RunDumpConfig(t testing.TB, cfgPath string) (stdout, stderr string, code int) {
 	t.Helper()
-	c := Cmd{}.withHome(t)
+	return Cmd{}.RunDumpConfig(t, cfgPath)
+}
+
+// RunDumpConfig is [RunDumpConfig] with c's options, for example Extra
+// variables that "$NAME" values in the file refer to.
+func (c Cmd) RunDumpConfig(t testing.TB, cfgPath string) (stdout, stderr string, code int) {
+	t.Helper()
+	c = c.withHome(t)
 	env := c.env(t, nil)
 	abs, err := filepath.Abs(cfgPath)
 	if err != nil {
@@ -395,6 +402,10 @@ var (
 	unshareOnce   sync.Once
 	unsharePrefix []string
 )
+
+// NetNS returns the command prefix that runs a program in a new network
+// namespace, or nil where that is not possible here; see unshareNet.
+func NetNS() []string { return unshareNet() }
 
 // unshareNet returns the command prefix that runs a program in a new network
 // namespace (["/usr/bin/unshare", "-n"], or with -r when that is needed to
