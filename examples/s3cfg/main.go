@@ -10,10 +10,11 @@
 //	    terminal, the locale); gpg_command is empty unless the file sets it.
 //	    Findings about the file (ignored lines, unknown keys) go to stderr.
 //
-//	s3cfg where [--goos windows|linux|darwin]
+//	s3cfg where [--goos windows|linux|darwin] [--tool s3cmd|rclone|aws]
 //	    Print where s3cmd looks for its config file (S3CMD_CONFIG,
 //	    %APPDATA%\s3cmd.ini, $HOME/.s3cfg), using this process's
-//	    environment.
+//	    environment; with --tool rclone, the rclone.conf rclone reads; with
+//	    --tool aws, the AWS CLI's credentials and config files.
 //
 //	s3cfg set FILE KEY=VALUE...
 //	s3cfg unset FILE KEY...
@@ -30,6 +31,28 @@
 //	    existing file is refused unless --update (change only what differs),
 //	    --backup or --replace is given. Files meant for Windows get CRLF
 //	    line ends, as s3cmd writes there.
+//
+//	s3cfg rclone --access-key AK --region HCM04 [--endpoint URL] [--path-style]
+//	          [--remote NAME] [--out FILE|-] [--no-backup] [--goos G]
+//	    Add an rclone remote (default name "vstorage") for the same key pair
+//	    and region to rclone.conf, or update it there, keeping the other
+//	    remotes and the comments byte for byte. --out defaults to the file
+//	    rclone reads (RCLONE_CONFIG, else the first existing of its
+//	    locations, else where it creates one); "-" prints the section. The
+//	    previous file is kept as a backup unless --no-backup.
+//
+//	s3cfg aws --access-key AK --region HCM04 [--endpoint URL] [--path-style]
+//	          [--profile NAME] [--credentials-file F] [--config-file F]
+//	          [--print] [--no-backup] [--goos G]
+//	    Add an AWS CLI profile (default "vstorage") to the credentials and
+//	    config files, or update it there, the same way. The files default
+//	    to AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE, else
+//	    ~/.aws/credentials and ~/.aws/config. --print prints both sections
+//	    instead. AWS CLI versions before 2.13 (Debian 12 has 2.9) ignore the
+//	    profile's endpoint_url: give them --endpoint-url.
+//
+// rclone and aws read the secret key like new: from VSTORAGE_SECRET_KEY or
+// the first line of stdin.
 package main
 
 import (
@@ -70,11 +93,16 @@ type env struct {
 
 const usage = `usage:
   s3cfg dump FILE
-  s3cfg where [--goos windows|linux|darwin]
+  s3cfg where [--goos windows|linux|darwin] [--tool s3cmd|rclone|aws]
   s3cfg set FILE KEY=VALUE...
   s3cfg unset FILE KEY...
   s3cfg new --access-key AK --region REGION [--endpoint URL] [--path-style] [--full]
             [--out FILE|-] [--update|--backup|--replace] [--goos GOOS]
+  s3cfg rclone --access-key AK --region REGION [--endpoint URL] [--path-style]
+            [--remote NAME] [--out FILE|-] [--no-backup] [--goos GOOS]
+  s3cfg aws --access-key AK --region REGION [--endpoint URL] [--path-style]
+            [--profile NAME] [--credentials-file F] [--config-file F]
+            [--print] [--no-backup] [--goos GOOS]
 `
 
 func run(args []string, e env) int {
@@ -91,6 +119,10 @@ func run(args []string, e env) int {
 		return edit(args[0], args[1:], e)
 	case "new":
 		return newConfig(args[1:], e)
+	case "rclone":
+		return rcloneConfig(args[1:], e)
+	case "aws":
+		return awsConfig(args[1:], e)
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return 0
@@ -181,7 +213,36 @@ func where(args []string, e env) int {
 	fs.SetOutput(e.stderr)
 	goos := fs.String("goos", e.goos, "the system to compute the path for: windows, linux, darwin")
 	verbose := fs.Bool("v", false, "also print the rule that chose the path")
+	tool := fs.String("tool", "s3cmd", "whose config: s3cmd, rclone or aws")
 	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
+		return 2
+	}
+	switch *tool {
+	case "s3cmd":
+	case "rclone":
+		d, err := rcloneDestination(*goos, e)
+		if err != nil {
+			printErr(e, err)
+			return 1
+		}
+		fmt.Fprintln(e.stdout, d.Path)
+		if *verbose {
+			fmt.Fprintf(e.stdout, "rule: %s\nexists: %v\n", d.Rule, d.Exists)
+		}
+		return 0
+	case "aws":
+		ds, err := awsDestinations(*goos, e)
+		if err != nil {
+			printErr(e, err)
+			return 1
+		}
+		fmt.Fprintf(e.stdout, "%s\n%s\n", ds.Credentials.Path, ds.Config.Path)
+		if *verbose {
+			fmt.Fprintf(e.stdout, "rules: %s, %s\n", ds.Credentials.Rule, ds.Config.Rule)
+		}
+		return 0
+	default:
+		fmt.Fprintf(e.stderr, "s3cfg: --tool %q: want s3cmd, rclone or aws\n", *tool)
 		return 2
 	}
 	var d s3cfg.Destination
@@ -258,10 +319,7 @@ func newConfig(args []string, e env) int {
 	fs := flag.NewFlagSet("new", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	var v s3cfg.VStorage
-	fs.StringVar(&v.AccessKey, "access-key", "", "S3 access key")
-	fs.StringVar(&v.Region, "region", "", "vStorage region: HCM04, HAN02 or HCM03")
-	fs.StringVar(&v.Endpoint, "endpoint", "", "endpoint URL instead of the region's host")
-	fs.BoolVar(&v.PathStyle, "path-style", false, "path-style requests (host_bucket = host_base)")
+	vstorageFlags(fs, &v)
 	full := fs.Bool("full", false, "write all 87 options, as s3cmd --configure does")
 	out := fs.String("out", "", "file to write, or - for stdout (default: where s3cmd looks)")
 	goos := fs.String("goos", e.goos, "the system the file is for (line ends, default location)")
