@@ -37,6 +37,16 @@
 //	                       would do, and print the config with the secret redacted
 //	--path-style           path-style requests (host_bucket = host_base)
 //	--full                 write all 87 options, as "s3cmd --configure" does
+//	--tool s3cmd|rclone|aws what to configure (default s3cmd). rclone: a remote
+//	                       (--remote, default vstorage) merged into the rclone.conf
+//	                       rclone reads (or --out FILE), keeping the other remotes
+//	                       and a backup. aws: a profile (--profile, default vstorage)
+//	                       merged into the AWS CLI's credentials and config files
+//	                       ($AWS_SHARED_CREDENTIALS_FILE, $AWS_CONFIG_FILE, else
+//	                       ~/.aws), keeping the other profiles and backups.
+//	                       --install, --force and --full are for s3cmd only
+//	--remote NAME          the rclone remote's name (--tool rclone)
+//	--profile NAME         the AWS CLI profile's name (--tool aws)
 //	--region NAME          storage region (default $VNGCLOUD_REGION, else HCM04)
 //	--project ID           project (default $VNGCLOUD_PROJECT_ID, else the region's first)
 //	-v                     log each API call (method, path, status; never secrets)
@@ -67,6 +77,8 @@ import (
 	"github.com/vstorage-sdk/vngcloud"
 	"github.com/vstorage-sdk/vngcloud/internal/demo"
 	"github.com/vstorage-sdk/vngcloud/s3cfg"
+	"github.com/vstorage-sdk/vngcloud/s3cfg/awscli"
+	"github.com/vstorage-sdk/vngcloud/s3cfg/rclone"
 	"github.com/vstorage-sdk/vngcloud/viam"
 	"github.com/vstorage-sdk/vngcloud/vstorage"
 )
@@ -86,10 +98,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 const usage = `usage: quickstart [--restrict] [--bucket NAME] [--service-account NAME]
                   [--out FILE] [--force] [--install] [--dry-run]
                   [--path-style] [--full] [--region NAME] [--project ID] [-v]
+                  [--tool s3cmd|rclone|aws] [--remote NAME] [--profile NAME]
 
 Creates an S3 key and writes an s3cmd config for it, as the vStorage console
-does. Without VNGCLOUD_CLIENT_ID and VNGCLOUD_CLIENT_SECRET it runs against
-in-memory services and touches nothing.
+does (or, with --tool, an rclone remote or an AWS CLI profile). Without
+VNGCLOUD_CLIENT_ID and VNGCLOUD_CLIENT_SECRET it runs against in-memory
+services and touches nothing.
 
 `
 
@@ -99,6 +113,7 @@ type options struct {
 	restrict, install, dryRun, pathStyle, full, force bool
 	bucket, serviceAccount, out                       string
 	outSet                                            bool
+	tool, remote, profile                             string
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -113,11 +128,16 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.dryRun, "dry-run", false, "change nothing; print the config with the secret redacted")
 	fs.BoolVar(&o.pathStyle, "path-style", false, "path-style requests (host_bucket = host_base)")
 	fs.BoolVar(&o.full, "full", false, `write all 87 options, as "s3cmd --configure" does`)
+	fs.StringVar(&o.tool, "tool", toolS3cmd, "what to configure: s3cmd, rclone (a remote in rclone.conf) or aws (a profile in the AWS CLI's files)")
+	fs.StringVar(&o.remote, "remote", "", "the rclone remote's name, with --tool rclone (default "+rclone.DefaultRemote+")")
+	fs.StringVar(&o.profile, "profile", "", "the AWS CLI profile's name, with --tool aws (default "+awscli.DefaultProfile+")")
 	o.Flags.Register(fs)
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
-	fs.Visit(func(f *flag.Flag) { o.outSet = o.outSet || f.Name == "out" })
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	o.outSet = set["out"]
 	bad := func(format string, args ...any) (options, error) {
 		fmt.Fprintf(stderr, "quickstart: "+format+"\n", args...)
 		fs.Usage()
@@ -125,6 +145,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if fs.NArg() > 0 {
 		return bad("unexpected argument %q (every option is a flag)", fs.Arg(0))
+	}
+	if msg := checkToolFlags(&o, set); msg != "" {
+		return bad("%s", msg)
 	}
 	if o.install && o.outSet {
 		return bad("--install and --out both say where to write; give one")
@@ -179,14 +202,22 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	// anything is created.
 	here, hereErr := s3cfg.DestinationFor(runtime.GOOS, demo.Lookup(getenv))
 	path := o.out
-	if o.install {
+	var td toolDest
+	if o.tool != toolS3cmd {
+		var code int
+		if td, code, err = prepareTool(o, getenv); err != nil {
+			fmt.Fprintf(stderr, "quickstart: %v\n", err)
+			return code
+		}
+		path = td.path
+	} else if o.install {
 		if hereErr != nil {
 			fmt.Fprintf(stderr, "quickstart: --install: cannot tell where s3cmd looks for its config: %v\n", hereErr)
 			return 2
 		}
 		path = here.Path
 	}
-	if !o.dryRun {
+	if !o.dryRun && o.tool == toolS3cmd {
 		if err := demo.CheckDest(path, o.force || o.install, o.install); err != nil {
 			fmt.Fprintf(stderr, "quickstart: %v\n", err)
 			return 1
@@ -203,7 +234,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	defer env.Close()
 
-	q := &quickstart{o: o, env: env, path: path, here: here, hereErr: hereErr, getenv: getenv, stdout: stdout, stderr: stderr}
+	q := &quickstart{o: o, env: env, path: path, here: here, hereErr: hereErr, getenv: getenv, stdout: stdout, stderr: stderr, td: td}
 	return q.run(ctx)
 }
 
@@ -224,11 +255,13 @@ type quickstart struct {
 	project vstorage.Project
 	key     vstorage.S3Key
 	sa      viam.ServiceAccount
+
+	td toolDest // where an rclone or AWS CLI config goes
 }
 
 func (q *quickstart) run(ctx context.Context) int {
 	o := q.o
-	total := 5 // token, project, S3 key, s3cmd config, write
+	total := 5 // token, project, S3 key, config, write
 	if o.restrict {
 		total += 7 // check, service account, policy, attach policy, link key, bucket, grant
 	} else if o.bucket != "" {
@@ -295,7 +328,7 @@ func (q *quickstart) run(ctx context.Context) int {
 		}
 	}
 
-	s.Start("s3cmd config")
+	s.Start(o.tool + " config")
 	ep, err := q.env.S3(ctx)
 	if err != nil {
 		return q.fail(err)
@@ -306,6 +339,9 @@ func (q *quickstart) run(ctx context.Context) int {
 		Region:    ep.Region,
 		Endpoint:  ep.URL,
 		PathStyle: o.pathStyle || ep.IP(),
+	}
+	if o.tool != toolS3cmd {
+		return q.runTool(v, ep)
 	}
 	data, err := demo.Config(v, o.full, s3cfg.NewlineFor(runtime.GOOS))
 	if err != nil {

@@ -28,9 +28,6 @@ type Remote struct {
 	VStorage s3cfg.VStorage
 }
 
-// keys are the keys a remote's section sets, in the order written.
-var keys = []string{"type", "provider", "access_key_id", "secret_access_key", "endpoint", "region", "force_path_style"}
-
 // removed are keys of an existing remote that belong to the credentials
 // being replaced and are deleted when the remote is updated.
 var removed = []string{"session_token"}
