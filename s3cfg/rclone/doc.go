@@ -58,19 +58,22 @@
 // gopkg.in/ini.v1 reads rclone.conf as rclone does under [LoadOptions]
 // (IgnoreInlineComment, IgnoreContinuation, PreserveSurroundedQuote):
 // both come from goconfig and unquote backquotes and triple quotes the
-// same way. The package uses it to list remotes ([Remotes]) and to read
-// every merged file back before it is written: the remote must hold
-// exactly the values written.
+// same way (TestINIv1ReadsLikeRclone compares the two on tricky lines).
+// Without those options ini.v1 cuts "a#b;c" to "a". The package uses it
+// to list remotes ([Remotes]) and to read every merged file back before
+// it is written: the remote must hold exactly the values written.
 //
 // ini.v1 is not used to write. Its File.WriteTo reformats what it did not
 // change (TestINIv1WriterDisturbs): it re-spaces every "key = value" line
 // to align the "=" of a section, drops blank lines, and quotes values its
 // own way (a value with a leading space in double quotes, which rclone
-// keeps as part of the value). Instead
-// [Remote.Merge] edits the original bytes: the lines of the remote's
-// keys are rewritten in place or added after its last key, and every
-// other byte is kept; a new remote is appended. The tests compare bytes:
-// what precedes and follows the remote is byte-identical.
+// keeps as part of the value). Instead [Remote.Merge] edits the original
+// bytes: the lines of the remote's keys are rewritten in place or added
+// after its last key, and every other byte is kept; a new remote is
+// appended. The tests compare bytes: what precedes and follows the remote
+// is byte-identical (TestMergeAppends, TestMergeUpdatesInPlace), and when
+// rclone itself saves the file, the remote's lines do not change
+// (TestRealRcloneTrickySecret).
 //
 // # Where the file goes
 //
@@ -78,8 +81,9 @@
 // reads: RCLONE_CONFIG, else the first existing of
 // %APPDATA%\rclone\rclone.conf (Windows), $XDG_CONFIG_HOME/rclone/rclone.conf,
 // ~/.config/rclone/rclone.conf and ~/.rclone.conf, else where rclone
-// creates a new one. It looks for existing files because writing a new
-// file that rclone reads first would hide the user's other remotes.
+// creates a new one (TestDestinationMatchesRclone compares it with
+// "rclone config file"). It looks for existing files because writing a
+// new file that rclone reads first would hide the user's other remotes.
 // [Remote.WriteFile] merges and writes with [s3cfg.WriteFile]: atomic,
 // mode 0600, the old file kept as a backup, nothing lost on failure.
 //

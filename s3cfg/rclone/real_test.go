@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -237,4 +238,65 @@ func TestRcloneReadsTrickyValues(t *testing.T) {
 			t.Errorf("[%s] reads as %q after the save, want %q", name, got, want)
 		}
 	}
+}
+
+// TestDestinationMatchesRclone compares DestinationFor on Linux with what
+// the real rclone says it reads ("rclone config file"), for the rules that
+// matter: XDG_CONFIG_HOME, ~/.config, the legacy ~/.rclone.conf, an
+// existing file winning over a new one's place, and RCLONE_CONFIG.
+// "rclone config file" reads only the environment and the file system;
+// it runs inside a network namespace of its own (realtools.NetNS) all the
+// same, since realtools.RunRclone would set RCLONE_CONFIG itself.
+func TestDestinationMatchesRclone(t *testing.T) {
+	t.Parallel()
+	bin := realtools.Rclone(t)
+	netns := realtools.NetNS()
+	if netns == nil {
+		t.Skip("no network namespace available to run rclone without a config file in")
+	}
+	if runtime.GOOS != "linux" {
+		t.Skip("the rules compared are Linux's")
+	}
+	for _, tt := range []struct {
+		name     string
+		env      map[string]string // HOME is added
+		existing []string          // relative to HOME
+	}{
+		{"new file", nil, nil},
+		{"new file, XDG", map[string]string{"XDG_CONFIG_HOME": "xdg"}, nil},
+		{"XDG file", map[string]string{"XDG_CONFIG_HOME": "xdg"}, []string{"xdg/rclone/rclone.conf", ".config/rclone/rclone.conf"}},
+		{"XDG set, ~/.config file", map[string]string{"XDG_CONFIG_HOME": "xdg"}, []string{".config/rclone/rclone.conf"}},
+		{"legacy", nil, []string{".rclone.conf"}},
+		{"~/.config over legacy", nil, []string{".rclone.conf", ".config/rclone/rclone.conf"}},
+		{"RCLONE_CONFIG", map[string]string{"RCLONE_CONFIG": "elsewhere/r.conf"}, []string{".rclone.conf"}},
+	} {
+		home := t.TempDir()
+		env := map[string]string{"HOME": home}
+		extra := []string{}
+		for k, v := range tt.env {
+			env[k] = filepath.Join(home, v)
+			extra = append(extra, k+"="+env[k])
+		}
+		for _, p := range tt.existing {
+			realtools.WriteFile(t, mkdir(t, filepath.Join(home, filepath.Dir(p))), filepath.Base(p), "")
+		}
+		d, err := rclone.DestinationFor("linux", s3cfg.EnvMap(env), func(p string) bool { _, err := os.Stat(p); return err == nil })
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		args := append(append([]string{}, netns[1:]...), bin, "config", "file")
+		so, se, code := realtools.Cmd{Home: home, Extra: extra}.Run(t, netns[0], args...)
+		lines := strings.Split(strings.TrimSpace(so), "\n")
+		if code != 0 || lines[len(lines)-1] != d.Path {
+			t.Errorf("%s: DestinationFor says %s, rclone (exit %d):\n%s%s", tt.name, d.Path, code, so, se)
+		}
+	}
+}
+
+func mkdir(t *testing.T, dir string) string {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
