@@ -23,7 +23,8 @@
 // for virtual-host ones (https://bucket.host/key): rclone's default for
 // provider Other is true, and an explicit value keeps the file meaning the
 // same thing whatever a later rclone's default. No location_constraint is
-// written: buckets rclone makes are created in the endpoint's region.
+// written: rclone then creates buckets without a LocationConstraint, which
+// the region's endpoint accepts.
 //
 // # How rclone reads the file
 //
@@ -37,7 +38,8 @@
 //     value in double quotes keeps them ("x" reads as "x").
 //   - "%(name)s" in a value is replaced with the value of key name (of
 //     section DEFAULT or the same section), or with nothing.
-//   - Remote "a.b" inherits every key it lacks from remote "a".
+//   - Remote "a.b" inherits every key it lacks from remote "a" (goconfig's
+//     GetValue; names with "." are refused, see [CheckName]).
 //   - Whenever rclone saves its config (after "rclone config" edits, token
 //     refreshes of any remote, "rclone config touch"), it rewrites every
 //     line its own way: a value holding a backquote in triple double
