@@ -88,7 +88,7 @@ func prepareTool(o options, getenv func(string) string) (toolDest, int, error) {
 			}
 			td.path, td.rule, td.isDefault = d.Path, d.Rule, true
 		}
-		if err := checkMerge(td.path, func(b []byte) error {
+		if err := checkMerge(td.path, td.isDefault, func(b []byte) error {
 			_, _, err := rclone.Remote{Name: o.remote, VStorage: placeholder}.Merge(b)
 			return err
 		}); err != nil {
@@ -101,10 +101,10 @@ func prepareTool(o options, getenv func(string) string) (toolDest, int, error) {
 		}
 		td.path, td.config, td.rule, td.isDefault = ds.Credentials.Path, ds.Config.Path, ds.Credentials.Rule, true
 		p := awscli.Profile{Name: o.profile, VStorage: placeholder}
-		if err := checkMerge(td.path, func(b []byte) error { _, _, err := p.MergeCredentials(b); return err }); err != nil {
+		if err := checkMerge(td.path, td.isDefault, func(b []byte) error { _, _, err := p.MergeCredentials(b); return err }); err != nil {
 			return td, 1, err
 		}
-		if err := checkMerge(td.config, func(b []byte) error { _, _, err := p.MergeConfig(b); return err }); err != nil {
+		if err := checkMerge(td.config, true, func(b []byte) error { _, _, err := p.MergeConfig(b); return err }); err != nil {
 			return td, 1, err
 		}
 	}
@@ -117,10 +117,11 @@ func prepareTool(o options, getenv func(string) string) (toolDest, int, error) {
 	return td, 0, nil
 }
 
-// checkMerge refuses a destination that is not a file, and one whose
-// content the merge refuses.
-func checkMerge(path string, merge func([]byte) error) error {
-	if err := demo.CheckDest(path, true, true); err != nil {
+// checkMerge refuses a destination that is not a file, one in a missing
+// folder unless mkdir (the tool's own location, whose folder is created),
+// and one whose content the merge refuses.
+func checkMerge(path string, mkdir bool, merge func([]byte) error) error {
+	if err := demo.CheckDest(path, true, mkdir); err != nil {
 		return err
 	}
 	data, err := os.ReadFile(path)
@@ -184,7 +185,7 @@ func (q *quickstart) runTool(v s3cfg.VStorage, ep demo.S3Endpoint) int {
 		fmt.Fprintln(q.stdout, "---")
 		return 0
 	}
-	opts := s3cfg.WriteOptions{IfExists: s3cfg.Backup, MkdirAll: true}
+	opts := s3cfg.WriteOptions{IfExists: s3cfg.Backup, MkdirAll: q.td.isDefault}
 	if o.tool == toolRclone {
 		res, err := r.WriteFile(q.td.path, opts)
 		if err != nil {

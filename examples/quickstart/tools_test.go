@@ -264,3 +264,28 @@ func TestToolBadFlags(t *testing.T) {
 		t.Errorf("%d calls", n)
 	}
 }
+
+// TestToolRcloneOut: --out names the rclone.conf to merge into; the hint
+// then passes --config.
+func TestToolRcloneOut(t *testing.T) {
+	t.Parallel()
+	f, _ := fakes(t, false)
+	// A folder that does not exist is a typo, as for s3cmd's --out.
+	missing := filepath.Join(t.TempDir(), "no", "rclone.conf")
+	r := runQS(t, map[string]string{"HOME": t.TempDir()}, demo.Options{Fakes: f}, "--tool", "rclone", "--out", missing)
+	if r.code != 1 || !strings.Contains(r.stderr, "does not exist") || len(f.Storage.Calls()) != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	out := filepath.Join(t.TempDir(), "rclone.conf")
+	r = runQS(t, map[string]string{"HOME": t.TempDir()}, demo.Options{Fakes: f}, "--tool", "rclone", "--remote", "hcm", "--out", out)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "write: added remote hcm in "+out+" (mode 0600)\n") || !strings.Contains(r.stdout, "rclone --config "+out+" lsd hcm:") {
+		t.Errorf("stdout:\n%s", r.stdout)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil || !strings.HasPrefix(string(data), "[hcm]\ntype = s3\n") {
+		t.Errorf("%v\n%s", err, data)
+	}
+}

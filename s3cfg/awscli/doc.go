@@ -30,8 +30,9 @@
 // 1.29 and later) and by the SDKs of that generation. Debian 12's AWS CLI
 // 2.9 ignores it, and would send requests to
 // https://s3.HCM04.amazonaws.com: with it, pass --endpoint-url on every
-// command (TestAWSCLI29IgnoresEndpointURL). s5cmd does not read it either;
-// give it --endpoint-url or S3_ENDPOINT_URL.
+// command (TestAWSCLI29IgnoresEndpointURL). s5cmd takes its endpoint from
+// --endpoint-url or S3_ENDPOINT_URL (its documentation; s5cmd is not
+// tested here).
 //
 // request_checksum_calculation and response_checksum_validation =
 // when_required are what the vStorage documentation asks for with AWS CLI

@@ -24,6 +24,8 @@ type FileResult struct {
 
 // Result says what [Profile.WriteFiles] did.
 type Result struct {
+	// Credentials is about the shared credentials file, Config about the
+	// config file.
 	Credentials, Config FileResult
 }
 
