@@ -371,3 +371,28 @@ func TestDestinationsFor(t *testing.T) {
 		t.Errorf("%+v", ds.Config)
 	}
 }
+
+func TestDefaultDestinations(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix rules")
+	}
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	for _, k := range []string{EnvCredentials, EnvConfig} {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+	ds, err := DefaultDestinations()
+	if err != nil || ds.Credentials.Path != filepath.Join(home, ".aws", "credentials") || ds.Config.Path != filepath.Join(home, ".aws", "config") {
+		t.Fatalf("%+v %v", ds, err)
+	}
+	t.Setenv(EnvConfig, "$HOME/other")
+	if ds, err = DefaultDestinations(); err != nil || ds.Config.Path != home+"/other" || ds.Config.Rule != EnvConfig {
+		t.Fatalf("%+v %v", ds, err)
+	}
+	os.Unsetenv("HOME")
+	os.Unsetenv(EnvConfig)
+	if ds, err = DefaultDestinations(); err != nil || !filepath.IsAbs(ds.Config.Path) {
+		t.Errorf("%+v %v", ds, err)
+	}
+}

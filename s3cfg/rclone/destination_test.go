@@ -2,6 +2,9 @@ package rclone
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/vstorage-sdk/vngcloud/s3cfg"
@@ -72,5 +75,35 @@ func TestDestinationFor(t *testing.T) {
 		if dir, name := s3cfg.SplitPath(tt.goos, d.Path); d.Dir != dir || d.Name != name {
 			t.Errorf("%s: dir %q name %q", tt.name, d.Dir, d.Name)
 		}
+	}
+}
+
+// unsetenv unsets a variable for the test and restores it afterwards.
+func unsetenv(t *testing.T, k string) {
+	t.Setenv(k, "")
+	os.Unsetenv(k)
+}
+
+func TestDefaultDestination(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix rules")
+	}
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	for _, k := range []string{"XDG_CONFIG_HOME", "RCLONE_CONFIG", "APPDATA"} {
+		unsetenv(t, k)
+	}
+	d, err := DefaultDestination()
+	if err != nil || d.Path != filepath.Join(home, ".config", "rclone", "rclone.conf") || d.Exists {
+		t.Fatalf("%+v %v", d, err)
+	}
+	os.WriteFile(filepath.Join(home, ".rclone.conf"), nil, 0o600)
+	if d, err = DefaultDestination(); err != nil || d.Path != filepath.Join(home, ".rclone.conf") || !d.Exists {
+		t.Fatalf("%+v %v", d, err)
+	}
+	// HOME unset: the passwd database's home, as rclone does.
+	unsetenv(t, "HOME")
+	if d, err = DefaultDestination(); err != nil || !filepath.IsAbs(d.Path) {
+		t.Errorf("%+v %v", d, err)
 	}
 }
