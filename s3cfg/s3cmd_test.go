@@ -86,7 +86,6 @@ func realDumpStderr(t *testing.T, path string) (dumpResult, string) {
 	return r, stderr
 }
 
-
 // s3cmdMessage extracts s3cmd's error message from its stderr.
 func s3cmdMessage(stderr string) string {
 	for _, l := range strings.Split(stderr, "\n") {
