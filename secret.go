@@ -58,6 +58,11 @@ func (s Secret) Format(f fmt.State, verb rune) {
 // LogValue implements [slog.LogValuer]: loggers see the redaction.
 func (s Secret) LogValue() slog.Value { return slog.StringValue(s.redacted()) }
 
+// MarshalText writes the redaction, so that encoders built on
+// encoding.TextMarshaler (encoding/xml, YAML and TOML libraries) never see
+// the value either.
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.redacted()), nil }
+
 // MarshalJSON writes the redaction. A Secret never reaches JSON output; to
 // send a secret in a request body, put s.Reveal() in a string field.
 func (s Secret) MarshalJSON() ([]byte, error) {

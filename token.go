@@ -2,6 +2,8 @@ package vngcloud
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -27,13 +29,27 @@ type TokenInvalidator interface {
 
 // StaticToken returns a TokenSource that always returns token. It is never
 // refreshed: when the token expires, calls fail with [ErrUnauthorized].
-func StaticToken(token string) TokenSource { return staticToken(token) }
+func StaticToken(token string) TokenSource { return &staticToken{tok: Secret(token)} }
 
-type staticToken Secret
+// staticToken keeps the token in an unexported field behind a pointer, so
+// that neither encoders that do not ask fmt (encoding/json, log/slog's
+// JSON handler, XML) nor fmt printing a client's fields by reflection
+// (where Format cannot be called) see anything of it.
+type staticToken struct{ tok Secret }
 
-func (t staticToken) Token(context.Context) (Secret, error) { return Secret(t), nil }
-func (t staticToken) String() string                        { return "StaticToken(" + Secret(t).String() + ")" }
+func (t staticToken) Token(context.Context) (Secret, error) { return t.tok, nil }
+func (t staticToken) String() string                        { return "StaticToken(" + t.tok.String() + ")" }
 func (t staticToken) GoString() string                      { return t.String() }
+func (t staticToken) LogValue() slog.Value                  { return slog.StringValue(t.String()) }
+
+// Format makes every fmt verb print String's text.
+func (t staticToken) Format(f fmt.State, verb rune) {
+	if verb == 'q' {
+		fmt.Fprintf(f, "%q", t.String())
+		return
+	}
+	fmt.Fprint(f, t.String())
+}
 
 // TokenFetchFunc fetches a new token and says how long it lives. A zero or
 // negative lifetime means "unknown"; [TokenCache] then uses its

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"net/url"
 
 	"github.com/vstorage-sdk/vngcloud"
 	"github.com/vstorage-sdk/vngcloud/internal/httpcore"
@@ -97,7 +98,7 @@ func (c *Client) listServiceAccountPolicies(op, serviceAccountID string) func(co
 			Path: policiesAPI + "user-attachments/service-accounts/{}/policies", Args: []string{serviceAccountID}, Query: q}, &p); err != nil {
 			return nil, err
 		}
-		return &p, nil
+		return checkPage(c, op, policiesAPI+"user-attachments/service-accounts/"+url.PathEscape(serviceAccountID)+"/policies", &p)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"net/http"
 	"net/url"
 
 	"github.com/vstorage-sdk/vngcloud"
@@ -79,6 +80,22 @@ func (c *Client) pathOf(rel string) string {
 		return "/" + rel
 	}
 	return u.Path + rel
+}
+
+// shapeError reports a successful answer that lacks what the call needs
+// (the answer of another service, a proxy's JSON, an error body sent with
+// a 2xx), so that it is never taken for an empty result.
+func (c *Client) shapeError(op, method, rel, msg string) *vngcloud.APIError {
+	return &vngcloud.APIError{Operation: op, Method: method, Path: c.pathOf(rel), Message: msg}
+}
+
+// checkPage refuses a successful answer that is not a page: every page
+// the service sends has a pageSize (the one asked for) or is a bare array.
+func checkPage[T any](c *Client, op, rel string, p *Page[T]) (*Page[T], error) {
+	if p.Items == nil && p.PageSize == 0 && p.TotalItems == 0 && p.TotalPages == 0 {
+		return nil, c.shapeError(op, http.MethodGet, rel, "the answer is not a page of results (no data, no pageSize)")
+	}
+	return p, nil
 }
 
 // named sets the operation of a ValidationError that has none.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode"
@@ -201,7 +202,7 @@ func (c *Client) listPolicies(op string) func(context.Context, listQuery) (*Page
 			Path: policiesAPI + "policies", Query: q}, &p); err != nil {
 			return nil, err
 		}
-		return &p, nil
+		return checkPage(c, op, policiesAPI+"policies", &p)
 	}
 }
 
@@ -230,6 +231,9 @@ func (c *Client) getPolicy(ctx context.Context, op, id string) (*Policy, error) 
 	if err := c.core.Do(ctx, &httpcore.Request{Op: op, Method: http.MethodGet,
 		Path: policiesAPI + "policies/{}", Args: []string{id}}, &p); err != nil {
 		return nil, err
+	}
+	if p.ID == "" {
+		return nil, c.shapeError(op, http.MethodGet, policiesAPI+"policies/"+url.PathEscape(id), "the answer names no policy (no id)")
 	}
 	return &p, nil
 }

@@ -117,7 +117,7 @@ func (c *Client) listServiceAccounts(op string) func(context.Context, listQuery)
 			Path: accountsAPI + "service-accounts", Query: q}, &p); err != nil {
 			return nil, err
 		}
-		return &p, nil
+		return checkPage(c, op, accountsAPI+"service-accounts", &p)
 	}
 }
 
@@ -144,6 +144,9 @@ func (c *Client) GetServiceAccount(ctx context.Context, id string) (*ServiceAcco
 		Path: accountsAPI + "service-accounts/{}", Args: []string{id}}, &sa); err != nil {
 		return nil, err
 	}
+	if sa.ID == "" {
+		return nil, c.shapeError(op, http.MethodGet, accountsAPI+"service-accounts/"+url.PathEscape(id), "the answer names no service account (no id)")
+	}
 	return &sa, nil
 }
 
@@ -164,12 +167,17 @@ func (c *Client) CreateServiceAccount(ctx context.Context, req CreateServiceAcco
 		return nil, renamed(op, err)
 	}
 	var out CreatedServiceAccount
+	unsure := fmt.Sprintf("list service accounts with name %q to see whether it was created; if it was, its secret is lost: reset it with ResetServiceAccountSecret", req.Name)
 	err := c.core.Do(ctx, &httpcore.Request{Op: op, Method: http.MethodPost,
-		Path: accountsAPI + "service-accounts", Body: req, Once: true,
-		IfUnsure: fmt.Sprintf("list service accounts with name %q to see whether it was created; if it was, its secret is lost: reset it with ResetServiceAccountSecret", req.Name),
+		Path: accountsAPI + "service-accounts", Body: req, Once: true, IfUnsure: unsure,
 	}, &out)
 	if err != nil {
 		return nil, err
+	}
+	if out.ID == "" {
+		ae := c.shapeError(op, http.MethodPost, accountsAPI+"service-accounts", "the answer names no service account (no id)")
+		ae.MaybeApplied, ae.Hint = true, unsure
+		return nil, ae
 	}
 	if out.Name == "" {
 		out.Name = req.Name

@@ -233,7 +233,17 @@ func (c *ClientCredentials) Token(ctx context.Context) (vngcloud.Secret, error) 
 	if c == nil || c.st == nil {
 		return "", &vngcloud.ValidationError{Operation: "viam.ClientCredentials.Token", Field: "ClientCredentials", Reason: "not initialised: build it with viam.NewClientCredentials"}
 	}
-	return c.st.cache.Token(ctx)
+	if ctx == nil {
+		return "", &vngcloud.ValidationError{Operation: "viam.ClientCredentials.Token", Field: "ctx", Reason: "nil context"}
+	}
+	tok, err := c.st.cache.Token(ctx)
+	if err != nil && ctx.Err() != nil && err == ctx.Err() {
+		// The caller's context ended while the token was being fetched:
+		// still an *APIError, as every failure of the token call is.
+		return "", &vngcloud.APIError{Operation: "viam.Token", Method: http.MethodPost, Path: mustPath(c.st.tokenURL),
+			Message: "the call was cancelled or ran out of time while waiting for the token (" + err.Error() + ")", Err: err}
+	}
+	return tok, err
 }
 
 // Invalidate drops tok if it is the cached token, so the next call to

@@ -24,6 +24,11 @@ import (
 	"github.com/vstorage-sdk/vngcloud/internal/settings"
 )
 
+// suiteLogger is the logger of clients built without WithLogger: nil, so
+// the SDK is silent, unless the build tag vngcloud_debuglog sets it (see
+// debuglog.go), which turns the debug log on for a whole test suite.
+var suiteLogger *slog.Logger
+
 // MaxErrorBody caps how much of an error response is read.
 const MaxErrorBody = 1 << 20
 
@@ -79,9 +84,13 @@ func NewFromSettings(defaultEndpoint string, s *settings.Settings) (*Core, error
 	if !strings.HasSuffix(base.Path, "/") {
 		base.Path += "/"
 	}
+	log := s.Logger
+	if log == nil {
+		log = suiteLogger // nil unless built with -tags vngcloud_debuglog
+	}
 	c := &Core{
 		base:     base,
-		log:      s.Logger,
+		log:      log,
 		maxBody:  s.MaxResponseBytes,
 		waitMax:  s.RetryWaitMax,
 		now:      time.Now,

@@ -40,10 +40,11 @@ func (c *Core) finish(r *Request, ci *call, resp *http.Response, out any) error 
 			ae.Message = fmt.Sprintf("the response is larger than %d bytes; raise the limit with vngcloud.WithMaxResponseSize", c.maxBody)
 		} else {
 			ae.Message = "reading the response failed: " + err.Error()
-			if r.Once {
-				ae.MaybeApplied = true
-				ae.Hint = r.IfUnsure
-			}
+		}
+		if r.Once {
+			// A 2xx came back, so the service acted; its answer is lost.
+			ae.MaybeApplied = true
+			ae.Hint = r.IfUnsure
 		}
 		return ae
 	}

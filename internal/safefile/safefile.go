@@ -224,6 +224,16 @@ func Write(path string, data []byte, opts Options) (backupPath string, err error
 		}
 	}
 	committed = true
+	if made != "" && runtime.GOOS != "windows" {
+		// The backup is the old file itself (a hard link) or a copy of it,
+		// with the old file's mode: it holds the old secret, so make it no
+		// more readable than the new file.
+		if st, err := os.Stat(made); err == nil && st.Mode().Perm()&^perm != 0 {
+			if err := os.Chmod(made, st.Mode().Perm()&perm); err != nil {
+				return made, fmt.Errorf("safefile: %s was written, but its backup %s keeps mode %v: %w", target, made, st.Mode().Perm(), err)
+			}
+		}
+	}
 	if err := syncDir(dir); err != nil {
 		return made, fmt.Errorf("safefile: %s was written, but syncing its folder failed: %w", target, err)
 	}

@@ -1,0 +1,123 @@
+package reliability
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// suiteSecrets are the fixed secrets and tokens of the repository's tests
+// and fixtures. TestSuiteLogHasNoSecrets looks for them in the output of
+// the whole test suite.
+var suiteSecrets = []string{
+	// viam/testdata: client secrets and tokens of the fixtures.
+	"Nw4eR6tY8uI0oP2aS4dF6gH8jK1lZ3xC",
+	"Xq7mP2vR9sT4wY6zB8nC1dF3gH5jK0Lf",
+	"eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJzYS1maXh0dXJlIiwidHlwZSI6InNlcnZpY2Utc2EifQ.Zml4dHVyZS1zaWduYXR1cmU",
+	"eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJzYS1maXh0dXJlLXYxIiwidHlwZSI6InNlcnZpY2Utc2EifQ.Zml4dHVyZS1zaWduYXR1cmUtdjE",
+	"Zml4dHVyZS1zaWduYXR1cmU", // the fixture tokens' signature part
+	// vstorage/testdata: the secret of the created key.
+	"wJ9sKx2Vq7LpR4tY8uZ1mN6bC3vX0aDfGhJkLz5E",
+	// Secrets the tests' code uses.
+	"cs-sekrit-5f2b9e8d1a",        // viam unit tests' client secret
+	"wrong-sekrit",                // viam: a refused secret
+	"TOP-SECRET-9f8e7d",           // s3cfg: secrets never printed
+	"Sup3r/Secret",                // s3cfg: editing
+	"vStorage+Dummy/Secret=Key%1", // s3cfg and examples: config values
+	"env/Secret+Value=1",          // s3cfg corpus: a secret from the environment
+	"wJalrXUtnFEMI/K7MDENG",       // the package example's secret
+	// This package's own.
+	"static-token-held-by-a-client-0123456789",
+	"old-world-readable-secret",
+	"s3cfg-example-secret-from-env-0123456789",
+	"wrong-client-secret-for-the-examples-0123",
+	"static-token-the-service-refuses-0123456789",
+	"bearer-that-must-stay-home",
+	"client-secret-must-stay-home",
+	"redirected-token-value",
+	"redirected-client-secret",
+	"xml-secret-value-0123456789",
+	"static-token-value-0123456789abcdef",
+}
+
+// suitePatterns match the random secrets the test servers make, which no
+// list can name: viamtest's tokens ("vt1." and 43 base64url characters),
+// its client secrets (32 letters and digits) and vstoragetest's S3 secret
+// keys (40), when mixed-case as those are.
+var suitePatterns = []*regexp.Regexp{
+	regexp.MustCompile(`vt1\.[A-Za-z0-9_-]{43}`),
+	regexp.MustCompile(`\b[A-Za-z0-9]{32}\b`),
+	regexp.MustCompile(`\b[A-Za-z0-9]{40}\b`),
+}
+
+// testName matches the names of tests, which can have the same shape.
+var testName = regexp.MustCompile(`^(Test|Benchmark|Example|Fuzz)[A-Z0-9_]`)
+
+func mixedCase(s string) bool {
+	return strings.ContainsAny(s, "abcdefghijklmnopqrstuvwxyz") && strings.ContainsAny(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") &&
+		strings.ContainsAny(s, "0123456789")
+}
+
+// TestSuiteSecretsAreUsed: every listed secret is still used by the
+// repository (so the list does not rot into searching for nothing).
+func TestSuiteSecretsAreUsed(t *testing.T) {
+	var all strings.Builder
+	filepath.WalkDir(filepath.Join("..", ".."), func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() && (d.Name() == ".git" || d.Name() == "fuzz") {
+			return filepath.SkipDir
+		}
+		if strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "suite_test.go") || strings.HasSuffix(path, ".json") {
+			b, _ := os.ReadFile(path)
+			all.Write(b)
+		}
+		return nil
+	})
+	for _, s := range suiteSecrets {
+		if !strings.Contains(all.String(), s) {
+			t.Errorf("%q is in no test or fixture any more: update suiteSecrets", s)
+		}
+	}
+}
+
+// TestSuiteLogHasNoSecrets searches the output of a whole test-suite run
+// for the secrets above and for the shapes of the test servers' random
+// ones. It runs only when RELIABILITY_SUITE_LOG names that output, made
+// with the SDK's debug log on (the build tag vngcloud_debuglog gives every
+// client without a logger one that writes to stderr):
+//
+//	go test -count=1 -v -tags vngcloud_debuglog ./... > /tmp/suite.log 2>&1
+//	RELIABILITY_SUITE_LOG=/tmp/suite.log go test -count=1 -v -run TestSuiteLogHasNoSecrets ./internal/reliability
+func TestSuiteLogHasNoSecrets(t *testing.T) {
+	path := os.Getenv("RELIABILITY_SUITE_LOG")
+	if path == "" {
+		t.Skip("set RELIABILITY_SUITE_LOG to the output of go test -v ./...")
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := string(b)
+	if !strings.Contains(log, "=== RUN") {
+		t.Fatalf("%s is not the output of go test -v", path)
+	}
+	debug := strings.Count(log, `level=DEBUG msg="vngcloud:`)
+	if debug == 0 {
+		t.Fatalf("%s has no debug line of the SDK: run the suite with -tags vngcloud_debuglog", path)
+	}
+	for _, l := range leaks(log, suiteSecrets) {
+		t.Error(l)
+	}
+	hits := 0
+	for _, re := range suitePatterns {
+		for _, m := range re.FindAllString(log, -1) {
+			if strings.HasPrefix(m, "vt1.") || mixedCase(m) && !testName.MatchString(m) {
+				hits++
+				t.Errorf("looks like a test server's secret or token: %.6s… (%d chars): %s", m, len(m), leaks(log, []string{m})[0])
+			}
+		}
+	}
+	t.Logf("searched %d bytes of suite output (%d lines, %d debug lines of the SDK) for %d fixed secrets and %d patterns: %d hits",
+		len(log), strings.Count(log, "\n"), debug, len(suiteSecrets), len(suitePatterns), hits)
+}
