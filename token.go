@@ -122,6 +122,12 @@ func (c *TokenCache) Token(ctx context.Context) (Secret, error) {
 	if t := c.cur.Load(); t != nil && c.now().Before(t.refreshAt) {
 		return t.tok, nil
 	}
+	if ctx == nil {
+		return "", &ValidationError{Operation: "TokenCache.Token", Field: "ctx", Reason: "nil context"}
+	}
+	if c.Fetch == nil {
+		return "", &ValidationError{Operation: "TokenCache.Token", Field: "Fetch", Reason: "no fetch function: build the cache with NewTokenCache"}
+	}
 	c.mu.Lock()
 	if t := c.cur.Load(); t != nil && c.now().Before(t.refreshAt) {
 		c.mu.Unlock()

@@ -198,3 +198,15 @@ func BenchmarkTokenCacheHot(b *testing.B) {
 		}
 	})
 }
+
+func TestTokenCacheRefusesNilContextAndFetch(t *testing.T) {
+	t.Parallel()
+	tc := vngcloud.NewTokenCache(func(ctx context.Context) (vngcloud.Secret, time.Duration, error) { return "t", time.Hour, nil })
+	//lint:ignore SA1012 the test checks that a nil context is refused
+	if _, err := tc.Token(nil); !errors.Is(err, vngcloud.ErrInvalidInput) {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := (&vngcloud.TokenCache{}).Token(t.Context()); !errors.Is(err, vngcloud.ErrInvalidInput) {
+		t.Fatalf("err = %v", err)
+	}
+}
