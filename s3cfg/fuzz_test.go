@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/vstorage-sdk/vngcloud"
 )
 
 // trickySeeds are inputs at the edges of the format.
@@ -133,4 +136,67 @@ func checkOthers(t *testing.T, before, after map[string]string, key string) {
 			t.Fatalf("editing %q added key %q", key, k)
 		}
 	}
+}
+
+// FuzzVStorageFull: whatever answers Full and Short accept, the files they
+// write parse without error and s3cmd's reading of them (Resolve) gives
+// back the access key, the secret key, the region and the endpoint as
+// given; the two forms agree on every key of the short form; and Apply to
+// an empty file leaves a file that reads the same.
+func FuzzVStorageFull(f *testing.F) {
+	f.Add(sampleVStorage.AccessKey, sampleVStorage.SecretKey.Reveal(), "HCM04", "", false)
+	f.Add("AKHAN02", "s/e+c=r%%et", "han02", "", true)
+	f.Add("AKLOCAL", "x", "lab", "http://127.0.0.1:9000", false)
+	f.Add("AK", "mật-khẩu", "HCM04", "hcm03-encrypt-vstorage.vngcloud.vn/", false)
+	f.Add("AK", "'single' \"double\" #; $HOME %(x)s", "hcm03", "HTTPS://h:1", true)
+	f.Add(" AK ", "\ta\u00a0", " US ", "h", false)
+	f.Fuzz(func(t *testing.T, ak, sk, region, endpoint string, pathStyle bool) {
+		v := VStorage{AccessKey: ak, SecretKey: vngcloud.Secret(sk), Region: region, Endpoint: endpoint, PathStyle: pathStyle}
+		full, err := v.Full(nil)
+		short, serr := v.Short()
+		if (err == nil) != (serr == nil) {
+			t.Fatalf("Full: %v, Short: %v", err, serr)
+		}
+		if err != nil {
+			return
+		}
+		rt := Runtime{LookupEnv: EnvMap(nil)}
+		var cfgs []*Config
+		for name, data := range map[string][]byte{"full": full, "short": short} {
+			file, err := Parse(data)
+			if err != nil {
+				t.Fatalf("%s: Parse: %v\n%s", name, err, data)
+			}
+			c := file.Resolve(rt)
+			if c.Err() != nil {
+				t.Fatalf("%s: Resolve: %v", name, c.Err())
+			}
+			if c.AccessKey() != ak || c.SecretKey().Reveal() != sk {
+				t.Fatalf("%s: keys read back as %q, %q", name, c.AccessKey(), c.SecretKey().Reveal())
+			}
+			if loc, _ := c.Value("bucket_location"); !strings.EqualFold(loc, strings.TrimSpace(region)) {
+				t.Fatalf("%s: bucket_location %q, region %q", name, loc, region)
+			}
+			if endpoint != "" {
+				host, _ := c.Value("host_base")
+				if !strings.Contains(strings.ToLower(endpoint), strings.ToLower(host)) {
+					t.Fatalf("%s: host_base %q is not from endpoint %q", name, host, endpoint)
+				}
+			}
+			cfgs = append(cfgs, c)
+		}
+		applied, _ := Parse(nil)
+		if _, err := v.Apply(applied); err != nil {
+			t.Fatalf("Apply: %v", err)
+		}
+		ca := applied.Resolve(rt)
+		for _, k := range []string{"access_key", "secret_key", "host_base", "host_bucket", "bucket_location", "use_https", "signature_v2"} {
+			a, _ := cfgs[0].Value(k)
+			b, _ := cfgs[1].Value(k)
+			c, _ := ca.Value(k)
+			if a != b || a != c {
+				t.Fatalf("%s: the forms read %q, %q and (applied) %q", k, a, b, c)
+			}
+		}
+	})
 }

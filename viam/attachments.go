@@ -94,7 +94,7 @@ func (c *Client) ListServiceAccountPolicies(ctx context.Context, serviceAccountI
 func (c *Client) listServiceAccountPolicies(op, serviceAccountID string) func(context.Context, listQuery) (*Page[Policy], error) {
 	return func(ctx context.Context, q listQuery) (*Page[Policy], error) {
 		var p Page[Policy]
-		if err := c.core.Do(ctx, &httpcore.Request{Op: op, Method: http.MethodGet,
+		if err := getPage(ctx, c, &httpcore.Request{Op: op, Method: http.MethodGet,
 			Path: policiesAPI + "user-attachments/service-accounts/{}/policies", Args: []string{serviceAccountID}, Query: q}, &p); err != nil {
 			return nil, err
 		}

@@ -155,8 +155,44 @@ func (p *Page[T]) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(trimmed, &w); err != nil {
 		return err
 	}
-	*p = Page[T]{Items: w.Data, PageNumber: w.PageNumber, PageSize: w.PageSize, TotalItems: w.TotalItems, TotalPages: w.TotalPages}
+	*p = w.page()
 	return nil
+}
+
+func (w *pageWire[T]) page() Page[T] {
+	return Page[T]{Items: w.Data, PageNumber: w.PageNumber, PageSize: w.PageSize, TotalItems: w.TotalItems, TotalPages: w.TotalPages}
+}
+
+// getPage sends r and decodes the answer into p, as core.Do(ctx, r, p)
+// would (through Page.UnmarshalJSON), with the same results and errors,
+// but with two passes over the body instead of four: encoding/json checks
+// a body and scans it again to hand an Unmarshaler its bytes, which then
+// checks and decodes them itself. An answer in the page envelope is
+// decoded here as the wire form directly; any other goes through
+// UnmarshalJSON.
+func getPage[T any](ctx context.Context, c *Client, r *httpcore.Request, p *Page[T]) error {
+	var raw httpcore.Raw
+	if err := c.core.Do(ctx, r, &raw); err != nil {
+		return err
+	}
+	var err error
+	if t := bytes.TrimSpace(raw.Body); len(t) > 0 && t[0] == '{' {
+		var w pageWire[T]
+		if err = httpcore.Decode(t, &w); err == nil {
+			*p = w.page()
+			return nil
+		}
+	} else if err = httpcore.Decode(raw.Body, p); err == nil {
+		return nil
+	}
+	// As the core reports a 2xx answer it cannot decode.
+	ae := raw.Error(r)
+	ae.Message, ae.Err = err.Error(), err
+	if r.Once {
+		ae.MaybeApplied = true
+		ae.Hint = r.IfUnsure
+	}
+	return ae
 }
 
 // MarshalJSON writes the service's envelope.

@@ -121,7 +121,9 @@ func (p Policy) MarshalJSON() ([]byte, error) {
 }
 
 // textOf returns a JSON string's value, or the JSON text of anything else
-// ("" for null or absent).
+// ("" for null or absent), in valid UTF-8 either way: invalid bytes inside
+// an object or array become U+FFFD, as encoding/json makes them in a
+// string.
 func textOf(raw json.RawMessage) string {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
@@ -131,7 +133,7 @@ func textOf(raw json.RawMessage) string {
 	if json.Unmarshal(raw, &s) == nil {
 		return s
 	}
-	return string(raw)
+	return strings.ToValidUTF8(string(raw), "\uFFFD")
 }
 
 // oid reads "abc" or {"$oid":"abc"}.
@@ -198,7 +200,7 @@ func (c *Client) ListPolicies(ctx context.Context, opts *ListOptions) (*Page[Pol
 func (c *Client) listPolicies(op string) func(context.Context, listQuery) (*Page[Policy], error) {
 	return func(ctx context.Context, q listQuery) (*Page[Policy], error) {
 		var p Page[Policy]
-		if err := c.core.Do(ctx, &httpcore.Request{Op: op, Method: http.MethodGet,
+		if err := getPage(ctx, c, &httpcore.Request{Op: op, Method: http.MethodGet,
 			Path: policiesAPI + "policies", Query: q}, &p); err != nil {
 			return nil, err
 		}

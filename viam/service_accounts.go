@@ -113,7 +113,7 @@ func (c *Client) ListServiceAccounts(ctx context.Context, opts *ListOptions) (*P
 func (c *Client) listServiceAccounts(op string) func(context.Context, listQuery) (*Page[ServiceAccount], error) {
 	return func(ctx context.Context, q listQuery) (*Page[ServiceAccount], error) {
 		var p Page[ServiceAccount]
-		if err := c.core.Do(ctx, &httpcore.Request{Op: op, Method: http.MethodGet,
+		if err := getPage(ctx, c, &httpcore.Request{Op: op, Method: http.MethodGet,
 			Path: accountsAPI + "service-accounts", Query: q}, &p); err != nil {
 			return nil, err
 		}

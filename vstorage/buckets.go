@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -69,7 +68,40 @@ func (b *Bucket) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	*b = Bucket{
+	*b = w.bucket()
+	return nil
+}
+
+// bucketPlain is a bucket as lists send it in practice: each field of its
+// usual JSON type. It decodes at the cost of plain Go types, where each
+// flexible type of bucketWire costs a method call and a type check per
+// field; a list with a field of another type (a number in a string, a
+// boolean as 0 or 1) fails to decode so, and is then decoded through
+// bucketWire, which reads the same values the same way.
+type bucketPlain struct {
+	Name            string          `json:"name"`
+	Count           float64         `json:"count"`
+	Size            float64         `json:"size"`
+	IsPublic        bool            `json:"isPublic"`
+	IsVersioned     bool            `json:"isVersioned"`
+	CreatedDate     flexTime        `json:"createdDate"`
+	LastModified    flexTime        `json:"lastModified"`
+	Type            string          `json:"type"`
+	VersionLocation string          `json:"versionLocation"`
+	Owner           json.RawMessage `json:"owner"`
+}
+
+func (p *bucketPlain) bucket() Bucket {
+	w := bucketWire{Name: flexStr(p.Name), Count: flexNum(p.Count), Size: flexNum(p.Size),
+		IsPublic: flexBool(p.IsPublic), IsVersioned: flexBool(p.IsVersioned),
+		CreatedDate: p.CreatedDate, LastModified: p.LastModified,
+		Type: flexStr(p.Type), VersionLocation: flexStr(p.VersionLocation), Owner: p.Owner}
+	return w.bucket()
+}
+
+// bucket converts the wire form to the model.
+func (w *bucketWire) bucket() Bucket {
+	b := Bucket{
 		Name: string(w.Name), ObjectCount: w.Count.int64(), Size: w.Size.int64(),
 		IsPublic: bool(w.IsPublic), IsVersioned: bool(w.IsVersioned),
 		CreatedAt: w.CreatedDate.time(), LastModified: w.LastModified.time(),
@@ -78,7 +110,7 @@ func (b *Bucket) UnmarshalJSON(data []byte) error {
 	if !isNull(w.Owner) {
 		b.Owner = bytes.Clone(w.Owner)
 	}
-	return nil
+	return b
 }
 
 // ValidateBucketName checks name against the S3 bucket naming rules and
@@ -88,7 +120,8 @@ func (b *Bucket) UnmarshalJSON(data []byte) error {
 //   - lowercase letters, digits, hyphens and dots only;
 //   - begins and ends with a letter or a digit;
 //   - no two adjacent dots;
-//   - not an IPv4 address such as 192.168.5.4;
+//   - not formatted as an IPv4 address: four dot-separated groups of
+//     digits, such as 192.168.5.4 (or 999.1.1.1);
 //   - does not begin with "xn--" nor end with "-s3alias".
 //
 // Every bucket call of this package checks its bucket name so, and sends
@@ -111,7 +144,7 @@ func validateBucketName(op, name string) error {
 		reason = fmt.Sprintf("%q must begin and end with a letter or a digit", name)
 	case strings.Contains(name, ".."):
 		reason = fmt.Sprintf("%q must not contain two adjacent dots", name)
-	case net.ParseIP(name) != nil:
+	case looksLikeIPv4(name):
 		reason = fmt.Sprintf("%q must not be formatted as an IP address", name)
 	case strings.HasPrefix(name, "xn--"):
 		reason = fmt.Sprintf("%q must not begin with the reserved prefix xn--", name)
@@ -122,6 +155,22 @@ func validateBucketName(op, name string) error {
 		return nil
 	}
 	return &vngcloud.ValidationError{Operation: op, Field: "bucket", Reason: "breaks the S3 bucket naming rules: " + reason}
+}
+
+// looksLikeIPv4 reports a name "formatted as an IP address": four
+// dot-separated groups of digits, as S3 and Ceph RGW refuse them, whether
+// or not each group is a valid octet ("192.168.05.4", "999.1.1.1").
+func looksLikeIPv4(name string) bool {
+	groups := strings.Split(name, ".")
+	if len(groups) != 4 {
+		return false
+	}
+	for _, g := range groups {
+		if g == "" || strings.IndexFunc(g, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func isAlnum(b byte) bool { return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' }
@@ -147,7 +196,17 @@ func (c *Client) ListBuckets(ctx context.Context, projectID string) ([]Bucket, e
 	}
 	r := &httpcore.Request{Op: op, Method: http.MethodGet, Path: "ceph/projects/{}", Args: []string{projectID},
 		Query: url.Values{"limit": {bucketListLimit}}}
-	buckets, env, err := getListEnv[Bucket](ctx, c, r, sendOpts{})
+	// The list is decoded into the plain wire form directly, in one pass
+	// with the envelope; through Bucket.UnmarshalJSON each bucket would
+	// be scanned a second time. A list that does not fit the plain form
+	// is decoded again through Bucket.UnmarshalJSON (getListWire).
+	buckets, env, err := getListWire(ctx, c, r, sendOpts{}, func(wires []bucketPlain) []Bucket {
+		out := make([]Bucket, len(wires))
+		for i := range wires {
+			out[i] = wires[i].bucket()
+		}
+		return out
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -66,28 +66,49 @@ type sendOpts struct {
 	readBack string
 }
 
+// listEnvelope is envelope with datas decoded in the same pass: Datas
+// holds a pointer to the caller's slice.
+type listEnvelope struct {
+	Success *bool           `json:"success"`
+	Code    json.RawMessage `json:"code"`
+	Data    json.RawMessage `json:"data"`
+	Datas   any             `json:"datas"`
+	IsNext  flexBool        `json:"isNext"`
+}
+
 // send sends r with the region headers and returns the successful
 // envelope. Every failure is a *vngcloud.APIError (or a
 // *vngcloud.ValidationError for input refused before sending).
 func (c *Client) send(ctx context.Context, r *httpcore.Request, o sendOpts) (*envelope, error) {
+	env, _, err := c.sendList(ctx, r, o, nil)
+	return env, err
+}
+
+// sendList is send that, when datas is a pointer to a slice, decodes a
+// successful envelope's datas into it in the same pass and reports listed
+// (the envelope's Datas is then left empty). Anything else (a failure, a
+// datas of another shape) takes the two-pass path of send, with listed
+// false and whatever was decoded into datas to be ignored, so the errors
+// are the same.
+func (c *Client) sendList(ctx context.Context, r *httpcore.Request, o sendOpts, datas any) (_ *envelope, listed bool, _ error) {
 	if ctx == nil {
-		return nil, &vngcloud.ValidationError{Operation: r.Op, Field: "ctx", Reason: "nil context"}
+		return nil, false, &vngcloud.ValidationError{Operation: r.Op, Field: "ctx", Reason: "nil context"}
 	}
 	if !o.noRegion {
 		id, err := c.resolveRegion(ctx, r.Op)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		r.Header = http.Header{"region": {id}, "region_id": {id}}
 	}
 	var raw httpcore.Raw
 	if err := c.core.Do(ctx, r, &raw); err != nil {
-		return nil, c.classify(r, err)
+		return nil, false, c.classify(r, err)
 	}
 	trimmed := bytes.TrimSpace(raw.Body)
 	if len(trimmed) == 0 {
 		if raw.StatusCode == http.StatusNoContent {
-			return &envelope{}, nil // a 204 carries no envelope; nothing failed
+			return &envelope{}, false, nil // a 204 carries no envelope; nothing failed
 		}
 		ae := raw.Error(r)
 		ae.Message = "the response body is empty where a vStorage envelope was expected"
@@ -97,32 +118,41 @@ func (c *Client) send(ctx context.Context, r *httpcore.Request, o sendOpts) (*en
 			ae.Hint = r.IfUnsure
 		}
 		if o.settings {
-			return nil, c.missingBucket(ctx, r, ae, o)
+			return nil, false, c.missingBucket(ctx, r, ae, o)
 		}
 		if !ae.MaybeApplied {
 			ae.Hint = "the vStorage API answers an empty 200 to a token it does not accept (an IAM-user token on the service-account API, or the reverse) and, on some routes, for a missing resource"
 		}
-		return nil, ae
+		return nil, false, ae
 	}
 	if trimmed[0] == '[' {
 		// A bare array, like the IAM gateway's refusals, is never a success.
-		return nil, c.envelopeError(r, &raw, trimmed, "")
+		return nil, false, c.envelopeError(r, &raw, trimmed, "")
+	}
+	if datas != nil {
+		le := listEnvelope{Datas: datas}
+		if json.Unmarshal(trimmed, &le) == nil {
+			env := &envelope{Success: le.Success, Code: le.Code, Data: le.Data, IsNext: le.IsNext}
+			if env.ok() {
+				return env, true, nil
+			}
+		}
 	}
 	var env envelope
 	if err := httpcore.Decode(trimmed, &env); err != nil {
 		ae := c.shapeError(r, err.Error(), err)
 		ae.StatusCode, ae.RequestID = raw.StatusCode, raw.RequestID
-		return nil, ae
+		return nil, false, ae
 	}
 	if env.ok() {
-		return &env, nil
+		return &env, false, nil
 	}
 	if env.Success == nil && env.code() == "" {
 		ae := c.shapeError(r, "the response is not a vStorage envelope (it has neither success nor code)", nil)
 		ae.StatusCode, ae.RequestID = raw.StatusCode, raw.RequestID
-		return nil, ae
+		return nil, false, ae
 	}
-	return nil, c.envelopeError(r, &raw, trimmed, env.code())
+	return nil, false, c.envelopeError(r, &raw, trimmed, env.code())
 }
 
 // getData sends r and decodes the envelope's data into a T. A success
@@ -151,9 +181,22 @@ func getList[T any](ctx context.Context, c *Client, r *httpcore.Request, o sendO
 }
 
 func getListEnv[T any](ctx context.Context, c *Client, r *httpcore.Request, o sendOpts) ([]T, *envelope, error) {
-	env, err := c.send(ctx, r, o)
+	return getListWire(ctx, c, r, o, func(items []T) []T { return items })
+}
+
+// getListWire is getListEnv for a model T read through a wire type W: a
+// successful envelope's datas is decoded into []W in the same pass as the
+// envelope, and conv makes the []T. Any other answer (datas missing, null
+// or of another shape, a failure) is decoded the two-pass way into []T,
+// so that errors name T.
+func getListWire[W, T any](ctx context.Context, c *Client, r *httpcore.Request, o sendOpts, conv func([]W) []T) ([]T, *envelope, error) {
+	var wires []W
+	env, listed, err := c.sendList(ctx, r, o, &wires)
 	if err != nil {
 		return nil, nil, err
+	}
+	if listed && wires != nil { // datas decoded with the envelope
+		return conv(wires), env, nil
 	}
 	raw := env.Datas
 	if isNull(raw) {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // The console API is loose with types: numbers sometimes arrive as strings,
@@ -31,8 +32,8 @@ func (n *flexNum) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
+		s, err := jsonString(b)
+		if err != nil {
 			return err
 		}
 		s = strings.TrimSpace(s)
@@ -47,12 +48,40 @@ func (n *flexNum) UnmarshalJSON(b []byte) error {
 		*n = flexNum(f)
 		return nil
 	}
+	// b is a JSON number the decoder has already checked; a value out of
+	// float64's range is left to encoding/json for its error.
+	if f, err := strconv.ParseFloat(string(b), 64); err == nil {
+		*n = flexNum(f)
+		return nil
+	}
 	var f float64
 	if err := json.Unmarshal(b, &f); err != nil {
 		return err
 	}
 	*n = flexNum(f)
 	return nil
+}
+
+// jsonString returns the value of the JSON string b. A string without
+// escapes, control characters or invalid UTF-8 (the usual case) is sliced
+// out directly; anything else goes through encoding/json.
+func jsonString(b []byte) (string, error) {
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' {
+		inner := b[1 : len(b)-1]
+		plain := true
+		for _, c := range inner {
+			if c == '\\' || c == '"' || c < 0x20 || c >= utf8.RuneSelf {
+				plain = false
+				break
+			}
+		}
+		if plain {
+			return string(inner), nil
+		}
+	}
+	var s string
+	err := json.Unmarshal(b, &s)
+	return s, err
 }
 
 func (n flexNum) int() int       { return int(n) }
@@ -69,8 +98,8 @@ func (s *flexStr) UnmarshalJSON(b []byte) error {
 	case isNull(b):
 		*s = ""
 	case b[0] == '"':
-		var v string
-		if err := json.Unmarshal(b, &v); err != nil {
+		v, err := jsonString(b)
+		if err != nil {
 			return err
 		}
 		*s = flexStr(v)
@@ -88,7 +117,11 @@ type flexBool bool
 
 func (v *flexBool) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
-	if isNull(b) {
+	switch string(b) {
+	case "true":
+		*v = true
+		return nil
+	case "false", "null":
 		*v = false
 		return nil
 	}
@@ -132,7 +165,17 @@ func parseServiceTime(s string) (time.Time, bool) {
 	if s == "" {
 		return time.Time{}, false
 	}
+	if t, ok := parseListDate(s); ok {
+		return t, true
+	}
+	// A layout with a '/' matches only a value with one, and the other
+	// way round: skipping the others saves failed parses, each of which
+	// allocates its error.
+	slash := strings.IndexByte(s, '/') >= 0
 	for _, layout := range timeLayouts {
+		if (strings.IndexByte(layout, '/') >= 0) != slash {
+			continue
+		}
 		if t, err := time.ParseInLocation(layout, s, serviceZone); err == nil {
 			return t, true
 		}
@@ -140,8 +183,37 @@ func parseServiceTime(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// parseListDate reads "dd/mm/yyyy hh:mm", the layout of every date of a
+// bucket list, without allocating; it gives what time.ParseInLocation with
+// "02/01/2006 15:04" gives, and false for anything else (a date out of
+// range included, which the layouts loop then refuses).
+func parseListDate(s string) (time.Time, bool) {
+	if len(s) != 16 || s[2] != '/' || s[5] != '/' || s[10] != ' ' || s[13] != ':' {
+		return time.Time{}, false
+	}
+	num := func(i, j int) int {
+		n := 0
+		for _, c := range []byte(s[i:j]) {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	day, month, year, hour, minute := num(0, 2), num(3, 5), num(6, 10), num(11, 13), num(14, 16)
+	if day < 1 || month < 1 || month > 12 || year < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 {
+		return time.Time{}, false
+	}
+	t := time.Date(year, time.Month(month), day, hour, minute, 0, 0, serviceZone)
+	if t.Day() != day { // 31/04 and 29/02 of a common year are refused
+		return time.Time{}, false
+	}
+	return t, true
+}
+
 // flexTime is a date in any layout of timeLayouts, epoch seconds or
-// milliseconds, or null. A value in no known layout decodes as the zero
+// milliseconds (up to the year 9999), or null. A value in no known layout decodes as the zero
 // time rather than failing the response: dates are informative here, and
 // the raw object stays available where the model keeps it.
 type flexTime time.Time
@@ -153,8 +225,14 @@ func (t *flexTime) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
+		if len(b) == 18 { // "dd/mm/yyyy hh:mm": no string is kept, none is made
+			if v, ok := parseListDate(string(b[1:17])); ok {
+				*t = flexTime(v)
+				return nil
+			}
+		}
+		s, err := jsonString(b)
+		if err != nil {
 			return err
 		}
 		if v, ok := parseServiceTime(s); ok {
@@ -166,8 +244,8 @@ func (t *flexTime) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	f, err := strconv.ParseFloat(string(b), 64)
-	if err != nil || f <= 0 {
-		return nil
+	if err != nil || f <= 0 || f > maxEpochMillis || f < 1e12 && f > maxEpochMillis/1000 {
+		return nil // past year 9999: not a date (and not encodable as JSON)
 	}
 	if f >= 1e12 { // milliseconds
 		*t = flexTime(time.UnixMilli(int64(f)))
@@ -176,6 +254,12 @@ func (t *flexTime) UnmarshalJSON(b []byte) error {
 	}
 	return nil
 }
+
+// maxEpochMillis is 9999-12-30T00:00:00Z in epoch milliseconds: later
+// epoch values are not taken as dates, since a time.Time past the year
+// 9999 (in the local zone, which epoch times are read in) does not encode
+// as JSON.
+const maxEpochMillis = 253402128000000
 
 func (t flexTime) time() time.Time { return time.Time(t) }
 

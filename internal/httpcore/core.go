@@ -228,7 +228,14 @@ func (c *Core) send(ctx context.Context, r *Request) (*http.Response, *call, err
 			return nil, ci, &vngcloud.APIError{Operation: r.Op, Method: r.Method, Path: u.Path, Message: err.Error(),
 				Hint: "use an https:// endpoint", Err: err}
 		}
-		req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, u.String(), body)
+		// A request without a body is given none (an untyped nil): a nil
+		// []byte would become an empty body reader, which net/http then
+		// probes with a goroutine and a timer on every call.
+		var rbody any
+		if body != nil {
+			rbody = body
+		}
+		req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, u.String(), rbody)
 		if err != nil {
 			return nil, ci, &vngcloud.ValidationError{Operation: r.Op, Field: "request", Reason: err.Error()}
 		}

@@ -20,7 +20,7 @@ func (c *Core) finish(r *Request, ci *call, resp *http.Response, out any) error 
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody))
 		return c.ResponseError(r, ci.attempts, resp, body)
 	}
-	body, err := readCapped(resp.Body, c.maxBody)
+	body, err := readCapped(resp.Body, c.maxBody, resp.ContentLength)
 	if out == nil && err == nil {
 		// No answer is expected, but an HTML page in a 2xx is a proxy or a
 		// login page, not the service: the call did not do its work.
@@ -89,8 +89,19 @@ func (raw *Raw) Error(r *Request) *vngcloud.APIError {
 // has no body where JSON was expected.
 var ErrEmptyBody = errors.New("empty response body")
 
-func readCapped(rd io.Reader, limit int64) ([]byte, error) {
+// maxPresize bounds the buffer readCapped sizes from a Content-Length
+// before any byte arrived: a server announcing a large body and sending
+// little costs at most this much.
+const maxPresize = 1 << 20
+
+// readCapped reads at most limit bytes, or fails with errTooLarge. A
+// known length (sizeHint, the Content-Length; -1 if unknown) of up to
+// maxPresize sizes the buffer once instead of growing it by doubling.
+func readCapped(rd io.Reader, limit, sizeHint int64) ([]byte, error) {
 	var buf bytes.Buffer
+	if sizeHint > 0 && sizeHint <= limit && sizeHint <= maxPresize {
+		buf.Grow(int(sizeHint) + bytes.MinRead)
+	}
 	n, err := buf.ReadFrom(io.LimitReader(rd, limit+1))
 	if err != nil {
 		return nil, err
