@@ -133,7 +133,7 @@ func bareListServiceAccounts(ctx context.Context, hc *http.Client, base string, 
 }
 
 // BenchmarkListServiceAccounts gets one page of 20 service accounts (the
-// per-account cap; about 6 KB) through the SDK (impl=sdk) and with bare
+// per-account cap; about 5 KB) through the SDK (impl=sdk) and with bare
 // net/http + encoding/json (impl=bare).
 func BenchmarkListServiceAccounts(b *testing.B) {
 	const n = 20

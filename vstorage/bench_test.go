@@ -119,7 +119,7 @@ func bareListBuckets(ctx context.Context, hc *http.Client, base string) ([]bareB
 	return out.Datas, nil
 }
 
-// BenchmarkListBuckets lists 20 buckets (about 5 KB, the shape of
+// BenchmarkListBuckets lists 20 buckets (about 4 KB, the shape of
 // testdata/buckets.json) through the SDK (impl=sdk) and with bare net/http
 // + encoding/json (impl=bare), both over a pooled transport like the SDK's
 // default one.
