@@ -291,7 +291,9 @@ func alreadyOwned(err error) bool {
 // GetBucket and ListBuckets may still show the bucket, and GetBucket may
 // answer code -1 "Unknown error". Deleting a missing bucket is an error
 // matching vngcloud.ErrNotFound. The call is idempotent and is retried
-// like a read.
+// like a read; so a first attempt whose answer was lost may delete the
+// bucket and the retry then reports ErrNotFound (its hint says so): treat
+// ErrNotFound as "the bucket is gone".
 //
 // Endpoint: DELETE ceph/projects/{projectID}/buckets/{bucket}.
 func (c *Client) DeleteBucket(ctx context.Context, projectID, bucket string) error {

@@ -263,6 +263,9 @@ func (c *Client) envelopeError(r *httpcore.Request, raw *httpcore.Raw, body []by
 	}
 	ae.Body = bytes.Clone(body)
 	ae.Kind, ae.Hint = c.kindFor(ae.Code, ae.Message)
+	if h := httpcore.GoneHint(r, raw.Attempts, ae.Kind); h != "" {
+		ae.Hint = h
+	}
 	if r.Once && ambiguousCode(ae.Code) {
 		ae.MaybeApplied = true
 		ae.Hint = r.IfUnsure

@@ -2,6 +2,7 @@ package vstorage
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -366,4 +367,27 @@ func TestEmptyLists(t *testing.T) {
 	matchesOnly(t, err, vngcloud.ErrNotFound)
 	_, err = e.c.GetS3Key(t.Context(), projID, keyID)
 	matchesOnly(t, err, vngcloud.ErrNotFound)
+}
+
+// TestDeleteBucketGoneAfterRetry: a first attempt whose answer is lost may
+// delete the bucket; the retry's "not found" says so.
+func TestDeleteBucketGoneAfterRetry(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	first := true
+	e.mt.RegisterResponder("DELETE", testBase+pBucket, func(req *http.Request) (*http.Response, error) {
+		e.rec.add(req)
+		if first {
+			first = false
+			return reply(req, 503, ``), nil
+		}
+		return reply(req, 200, `{"success":false,"code":404,"errorMsg":"Bucket not found"}`), nil
+	})
+	err := e.c.DeleteBucket(t.Context(), projID, bucket)
+	if !errors.Is(err, vngcloud.ErrNotFound) || !strings.Contains(err.Error(), "gone either way") {
+		t.Fatalf("err = %v", err)
+	}
+	if n := len(e.rec.to("DELETE", pBucket)); n != 2 {
+		t.Fatalf("DELETE sent %d times, want 2", n)
+	}
 }

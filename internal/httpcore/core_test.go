@@ -711,3 +711,18 @@ func TestHTMLOn200WithoutOutIsAnError(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestDeleteNotFoundAfterRetrySaysItMayBeGone(t *testing.T) {
+	t.Parallel()
+	c, mt := newCore(t)
+	mt.RegisterResponder("DELETE", base+"things/t1", httpmock.NewStringResponder(503, ``).Then(httpmock.NewStringResponder(404, `{}`)))
+	mt.RegisterResponder("DELETE", base+"things/t2", httpmock.NewStringResponder(404, `{}`))
+	err := c.Do(t.Context(), &Request{Method: "DELETE", Path: "things/{}", Args: []string{"t1"}}, nil)
+	if !errors.Is(err, vngcloud.ErrNotFound) || !strings.Contains(err.Error(), "gone either way") {
+		t.Fatalf("err = %v", err)
+	}
+	err = c.Do(t.Context(), &Request{Method: "DELETE", Path: "things/{}", Args: []string{"t2"}}, nil)
+	if !errors.Is(err, vngcloud.ErrNotFound) || strings.Contains(err.Error(), "gone either way") {
+		t.Fatalf("a first-attempt 404 is a plain not found: %v", err)
+	}
+}

@@ -30,7 +30,7 @@ func (c *Core) finish(r *Request, ci *call, resp *http.Response, out any) error 
 		return nil
 	}
 	if raw, ok := out.(*Raw); ok && err == nil {
-		*raw = Raw{StatusCode: resp.StatusCode, RequestID: requestID(resp.Header), Path: respPath(resp), Body: body}
+		*raw = Raw{StatusCode: resp.StatusCode, RequestID: requestID(resp.Header), Path: respPath(resp), Body: body, Attempts: ci.attempts}
 		return nil
 	}
 	if err != nil {
@@ -77,6 +77,18 @@ type Raw struct {
 	RequestID  string
 	Path       string
 	Body       []byte
+	// Attempts is how many times the request was sent.
+	Attempts int
+}
+
+// GoneHint is the hint for a DELETE that found nothing to delete on a
+// retry: the earlier attempt, whose answer was lost, may have deleted it.
+// It returns "" in every other case.
+func GoneHint(r *Request, attempts int, kind error) string {
+	if r.Method != http.MethodDelete || kind != vngcloud.ErrNotFound || attempts < 2 {
+		return ""
+	}
+	return "an earlier attempt of this delete may have succeeded before its answer was lost: the resource is gone either way"
 }
 
 // Error starts an APIError about this response for r, for a service that
@@ -195,6 +207,8 @@ func (c *Core) ResponseError(r *Request, attempts int, resp *http.Response, body
 	case r.Once && resp.StatusCode >= 500:
 		ae.MaybeApplied = true
 		ae.Hint = r.IfUnsure
+	case GoneHint(r, attempts, ae.Kind) != "":
+		ae.Hint = GoneHint(r, attempts, ae.Kind)
 	case ae.Kind == vngcloud.ErrUnauthorized:
 		ae.Hint = "check the credentials or the token (a refreshable token source gets one new token and one more try; a static token none)"
 	case ae.Kind == vngcloud.ErrForbidden:
