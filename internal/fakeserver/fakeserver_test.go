@@ -124,3 +124,16 @@ func TestDelayHonoursClientTimeout(t *testing.T) {
 		t.Fatal("ResetCalls")
 	}
 }
+
+func TestObjectKeepsKeyOrder(t *testing.T) {
+	o := Object{{"success", true}, {"code", 200}, {"errorMsg", "<a&b>"}, {"data", Object{{"z", 1}, {"a", nil}}}}
+	got := string(MustJSON(o))
+	if want := `{"success":true,"code":200,"errorMsg":"<a&b>","data":{"z":1,"a":null}}`; got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	rec := httptest.NewRecorder()
+	WriteJSON(rec, 201, o)
+	if rec.Code != 201 || rec.Header().Get("Content-Type") != "application/json" || rec.Body.String() != got {
+		t.Fatalf("%d %q %q", rec.Code, rec.Header(), rec.Body)
+	}
+}

@@ -3,7 +3,6 @@ package vstoragetest
 import (
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -371,59 +370,16 @@ const (
 	msgUpperCase     = "Invalid input error (Bucket name must be all lowercase letters, numbers or hyphens)"
 )
 
-// object is a JSON object whose keys keep their order, so that answers
-// read like the service's.
-type object []field
+// The answers' JSON helpers are shared with the other fake.
+type (
+	object = fakeserver.Object
+	field  = fakeserver.Field
+)
 
-type field struct {
-	k string
-	v any
-}
-
-// MarshalJSON writes the fields in order.
-func (o object) MarshalJSON() ([]byte, error) {
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, f := range o {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, _ := json.Marshal(f.k)
-		b.Write(k)
-		b.WriteByte(':')
-		v, err := marshal(f.v)
-		if err != nil {
-			return nil, err
-		}
-		b.Write(v)
-	}
-	b.WriteByte('}')
-	return []byte(b.String()), nil
-}
-
-func marshal(v any) ([]byte, error) {
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return []byte(strings.TrimSuffix(b.String(), "\n")), nil
-}
-
-func mustJSON(v any) []byte {
-	b, err := marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	w.Write(mustJSON(v))
-}
+var (
+	mustJSON  = fakeserver.MustJSON
+	writeJSON = fakeserver.WriteJSON
+)
 
 // gb is a size in GB, written with a decimal point as the service does
 // (30.0, 12.75).
