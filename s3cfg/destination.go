@@ -129,23 +129,25 @@ func DestinationFor(goos string, lookup func(string) (string, bool)) (Destinatio
 // process environment. On Unix with HOME unset it uses the home folder of
 // the passwd database, as s3cmd does.
 func DefaultDestination() (Destination, error) {
-	d, err := DestinationFor(runtime.GOOS, os.LookupEnv)
-	if err == nil || runtime.GOOS == "windows" {
-		return d, err
-	}
-	if _, set := os.LookupEnv("HOME"); set {
-		return d, err
-	}
-	u, uerr := user.Current()
-	if uerr != nil || u.HomeDir == "" {
-		return d, err
-	}
-	return DestinationFor(runtime.GOOS, func(k string) (string, bool) {
-		if k == "HOME" {
+	return DestinationFor(runtime.GOOS, ProcessEnv(false))
+}
+
+// ProcessEnv returns a lookup of the process environment for the
+// DestinationFor functions of this package and of s3cfg/rclone and
+// s3cfg/awscli. On Unix, a HOME that is unset reads as the home folder of
+// the passwd database, as Python (s3cmd, the AWS CLI) and rclone do; with
+// emptyHome, so does an empty HOME (rclone's rule; Python then uses "/").
+func ProcessEnv(emptyHome bool) func(string) (string, bool) {
+	return func(k string) (string, bool) {
+		v, ok := os.LookupEnv(k)
+		if k != "HOME" || runtime.GOOS == "windows" || (ok && (v != "" || !emptyHome)) {
+			return v, ok
+		}
+		if u, err := user.Current(); err == nil && u.HomeDir != "" {
 			return u.HomeDir, true
 		}
-		return os.LookupEnv(k)
-	})
+		return v, ok
+	}
 }
 
 // posixJoin is Python's posixpath.join for two parts.

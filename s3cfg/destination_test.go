@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -254,5 +255,34 @@ print(' '.join(dec))
 	}
 	if len(digits) < 600 {
 		t.Fatalf("python listed %d digits", len(digits))
+	}
+}
+
+func TestProcessEnvHome(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("HOME rules are Unix rules")
+	}
+	u, err := user.Current()
+	if err != nil || u.HomeDir == "" {
+		t.Skip("no passwd home here")
+	}
+	t.Setenv("HOME", "/custom/home")
+	if v, ok := ProcessEnv(false)("HOME"); !ok || v != "/custom/home" {
+		t.Fatalf("set HOME: %q %v", v, ok)
+	}
+	os.Setenv("HOME", "")
+	if v, ok := ProcessEnv(false)("HOME"); !ok || v != "" {
+		t.Fatalf("empty HOME, Python's rule: %q %v", v, ok)
+	}
+	if v, ok := ProcessEnv(true)("HOME"); !ok || v != u.HomeDir {
+		t.Fatalf("empty HOME, rclone's rule: %q %v", v, ok)
+	}
+	os.Unsetenv("HOME")
+	if v, ok := ProcessEnv(false)("HOME"); !ok || v != u.HomeDir {
+		t.Fatalf("unset HOME: %q %v", v, ok)
+	}
+	d, err := DefaultDestination()
+	if err != nil || d.Path != filepath.Join(u.HomeDir, ".s3cfg") {
+		t.Fatalf("%v %v", d, err)
 	}
 }

@@ -3,8 +3,6 @@ package awscli
 import (
 	"errors"
 	"fmt"
-	"os"
-	"os/user"
 	"regexp"
 	"runtime"
 	"strings"
@@ -177,21 +175,5 @@ func expandVars(goos, s string, lookup func(string) (string, bool)) string {
 // process environment; on Unix with HOME unset it uses the home folder of
 // the passwd database, as Python does.
 func DefaultDestinations() (Destinations, error) {
-	ds, err := DestinationsFor(runtime.GOOS, os.LookupEnv)
-	if err == nil || runtime.GOOS == "windows" {
-		return ds, err
-	}
-	if _, set := os.LookupEnv("HOME"); set {
-		return ds, err
-	}
-	u, uerr := user.Current()
-	if uerr != nil || u.HomeDir == "" {
-		return ds, err
-	}
-	return DestinationsFor(runtime.GOOS, func(k string) (string, bool) {
-		if k == "HOME" {
-			return u.HomeDir, true
-		}
-		return os.LookupEnv(k)
-	})
+	return DestinationsFor(runtime.GOOS, s3cfg.ProcessEnv(false))
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/user"
 	"runtime"
 	"strings"
 
@@ -167,21 +166,5 @@ func homeDir(goos string, lookup func(string) (string, bool)) (string, error) {
 // rclone does.
 func DefaultDestination() (Destination, error) {
 	exists := func(p string) bool { _, err := os.Stat(p); return err == nil }
-	d, err := DestinationFor(runtime.GOOS, os.LookupEnv, exists)
-	if err == nil || runtime.GOOS == "windows" || !errors.Is(err, ErrNoHome) {
-		return d, err
-	}
-	if h, _ := os.LookupEnv("HOME"); h != "" {
-		return d, err
-	}
-	u, uerr := user.Current()
-	if uerr != nil || u.HomeDir == "" {
-		return d, err
-	}
-	return DestinationFor(runtime.GOOS, func(k string) (string, bool) {
-		if k == "HOME" {
-			return u.HomeDir, true
-		}
-		return os.LookupEnv(k)
-	}, exists)
+	return DestinationFor(runtime.GOOS, s3cfg.ProcessEnv(true), exists)
 }
