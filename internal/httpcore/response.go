@@ -136,7 +136,10 @@ type DecodeError struct {
 	Err    error
 }
 
+// Error returns the reason.
 func (e *DecodeError) Error() string { return e.Reason }
+
+// Unwrap returns the cause: ErrEmptyBody, a JSON error, or nil.
 func (e *DecodeError) Unwrap() error { return e.Err }
 
 // Decode unmarshals a JSON body into out, with an error that says what was
