@@ -130,18 +130,10 @@ func (l *lock) run(ctx context.Context) int {
 	l.steps = demo.NewSteps(l.stdout, 8) // token, project, key, service account, bucket, principal, bucket policy, link
 	s := l.steps
 
-	s.Start("token")
-	clientID, err := l.env.Token(ctx)
-	if err != nil {
+	var err error
+	if l.project, err = l.env.Login(ctx, s); err != nil {
 		return l.fail(err)
 	}
-	s.Done("ok (service account client ID %s)", clientID)
-
-	s.Start("project")
-	if l.project, err = l.env.Project(ctx); err != nil {
-		return l.fail(err)
-	}
-	s.Done("%s (%s) in %s", l.project.Name, l.project.ID, l.env.Region)
 
 	s.Start("key")
 	if err := l.findKey(ctx); err != nil {

@@ -273,19 +273,10 @@ func (q *quickstart) run(ctx context.Context) int {
 		fmt.Fprintln(q.stdout, "dry run: nothing will be created, changed or written.")
 	}
 
-	s.Start("token")
-	clientID, err := q.env.Token(ctx)
-	if err != nil {
+	var err error
+	if q.project, err = q.env.Login(ctx, s); err != nil {
 		return q.fail(err)
 	}
-	s.Done("ok (service account client ID %s)", clientID)
-
-	s.Start("project")
-	q.project, err = q.env.Project(ctx)
-	if err != nil {
-		return q.fail(err)
-	}
-	s.Done("%s (%s) in %s", q.project.Name, q.project.ID, q.env.Region)
 
 	if o.restrict {
 		s.Start("check")

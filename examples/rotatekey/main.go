@@ -143,18 +143,10 @@ func (r *rotation) run(ctx context.Context) int {
 	r.steps = demo.NewSteps(r.stdout, total)
 	s := r.steps
 
-	s.Start("token")
-	clientID, err := r.env.Token(ctx)
-	if err != nil {
+	var err error
+	if r.project, err = r.env.Login(ctx, s); err != nil {
 		return r.fail(err)
 	}
-	s.Done("ok (service account client ID %s)", clientID)
-
-	s.Start("project")
-	if r.project, err = r.env.Project(ctx); err != nil {
-		return r.fail(err)
-	}
-	s.Done("%s (%s) in %s", r.project.Name, r.project.ID, r.env.Region)
 
 	s.Start("current key")
 	if err := r.current(ctx); err != nil {

@@ -117,19 +117,10 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	steps := demo.NewSteps(stdout, 5)
 	fail := func(err error) int { return demo.Fail(stderr, "windowsconfig", steps, err, &created, env.Demo) }
 
-	steps.Start("token")
-	clientID, err := env.Token(ctx)
+	p, err := env.Login(ctx, steps)
 	if err != nil {
 		return fail(err)
 	}
-	steps.Done("ok (service account client ID %s)", clientID)
-
-	steps.Start("project")
-	p, err := env.Project(ctx)
-	if err != nil {
-		return fail(err)
-	}
-	steps.Done("%s (%s) in %s", p.Name, p.ID, env.Region)
 
 	steps.Start("S3 key")
 	k, err := env.Storage.CreateS3Key(ctx, p.ID)

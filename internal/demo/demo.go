@@ -179,6 +179,25 @@ func (e *Env) Token(ctx context.Context) (string, error) {
 	return Short(e.Tokens.ClientID()), nil
 }
 
+// Login runs the first two steps every example shows: "token" (get a
+// bearer token now, so that refused credentials fail here) and "project"
+// (the project to work in).
+func (e *Env) Login(ctx context.Context, s *Steps) (vstorage.Project, error) {
+	s.Start("token")
+	clientID, err := e.Token(ctx)
+	if err != nil {
+		return vstorage.Project{}, err
+	}
+	s.Done("ok (service account client ID %s)", clientID)
+	s.Start("project")
+	p, err := e.Project(ctx)
+	if err != nil {
+		return vstorage.Project{}, err
+	}
+	s.Done("%s (%s) in %s", p.Name, p.ID, e.Region)
+	return p, nil
+}
+
 // Project returns the project to work in: the one asked for (flag or
 // VNGCLOUD_PROJECT_ID), else the region's first. It asks the service once.
 func (e *Env) Project(ctx context.Context) (vstorage.Project, error) {
