@@ -5,9 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 
@@ -24,51 +21,11 @@ func newServer(t testing.TB) *viamtest.Server {
 	return s
 }
 
-// fixture reads a file of viam/testdata, the fixtures the viam unit tests
-// serve: the one source of truth for payload shapes.
-func fixture(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-// checkShape fails the test when body's JSON shape differs from the
-// merged shape of the fixtures. nullable lists JSON paths where null is
-// allowed although the fixtures hold a value (only for fields the
-// fixtures' README documents as nullable).
-func checkShape(t testing.TB, what string, body []byte, nullable []string, fixtures ...string) {
-	t.Helper()
-	var docs [][]byte
-	for _, f := range fixtures {
-		docs = append(docs, fixture(t, f))
-	}
-	sh, err := fakeserver.ShapeOf(docs...)
-	if err != nil {
-		t.Fatalf("%s: fixtures %v: %v", what, fixtures, err)
-	}
-	if diffs := sh.Check(body, nullable...); len(diffs) > 0 {
-		t.Errorf("%s: the answer's shape differs from %s:\n  %s\nanswer: %s", what, strings.Join(fixtures, " + "), strings.Join(diffs, "\n  "), body)
-	}
-}
-
-// checkSame fails the test when body is not the same JSON value as the
-// fixture (for answers the fixtures give verbatim).
-func checkSame(t testing.TB, what string, body []byte, name string) {
-	t.Helper()
-	var got, want any
-	if err := json.Unmarshal(body, &got); err != nil {
-		t.Fatalf("%s: %v: %s", what, err, body)
-	}
-	if err := json.Unmarshal(fixture(t, name), &want); err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("%s: got %s, want the fixture %s", what, body, fixture(t, name))
-	}
-}
+// The fixture and shape helpers are shared with the other fake's tests.
+var (
+	checkShape = fakeserver.CheckShape
+	checkSame  = fakeserver.CheckSame
+)
 
 // raw sends one request and returns the status and body.
 func raw(t testing.TB, s *viamtest.Server, method, path, token string, body string) (int, []byte) {

@@ -5,9 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 
@@ -65,48 +62,16 @@ func (e *env) client(t testing.TB, opts ...vngcloud.Option) *vstorage.Client {
 	return c
 }
 
-// fixture reads a file of vstorage/testdata, the fixtures the vstorage
-// unit tests serve: the one source of truth for payload shapes.
-func fixture(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+// The fixture and shape helpers are shared with the other fake's tests.
+var (
+	checkSame = fakeserver.CheckSame
+)
 
 // checkShape fails the test when body's JSON shape differs from the
 // merged shape of the fixtures.
 func checkShape(t testing.TB, what string, body []byte, fixtures ...string) {
 	t.Helper()
-	var docs [][]byte
-	for _, f := range fixtures {
-		docs = append(docs, fixture(t, f))
-	}
-	sh, err := fakeserver.ShapeOf(docs...)
-	if err != nil {
-		t.Fatalf("%s: fixtures %v: %v", what, fixtures, err)
-	}
-	if diffs := sh.Check(body); len(diffs) > 0 {
-		t.Errorf("%s: the answer's shape differs from %s:\n  %s\nanswer: %s", what, strings.Join(fixtures, " + "), strings.Join(diffs, "\n  "), body)
-	}
-}
-
-// checkSame fails the test when body is not the same JSON value as the
-// fixture.
-func checkSame(t testing.TB, what string, body []byte, name string) {
-	t.Helper()
-	var got, want any
-	if err := json.Unmarshal(body, &got); err != nil {
-		t.Fatalf("%s: %v: %q", what, err, body)
-	}
-	if err := json.Unmarshal(fixture(t, name), &want); err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("%s: got %s, want the fixture %s", what, body, fixture(t, name))
-	}
+	fakeserver.CheckShape(t, what, body, nil, fixtures...)
 }
 
 // rawClient sends requests by hand, with a token of the env's service
