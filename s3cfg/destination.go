@@ -24,21 +24,32 @@ const (
 	EnvConfig = "S3CMD_CONFIG"
 )
 
-// ErrNoHome is wrapped by the errors of [DestinationFor] when the
-// environment names no usable home folder.
-var ErrNoHome = errors.New("s3cfg: no home folder to put the s3cmd config in")
+// ErrNoHome is wrapped by the errors of the destination functions of this
+// package and of s3cfg/rclone and s3cfg/awscli when the environment names
+// no usable home folder: the tool would read a file relative to where it
+// runs, or one this package does not compute. Set HOME (USERPROFILE on
+// Windows), or name the file with the tool's own variable.
+var ErrNoHome = errors.New("s3cfg: no home folder to put the config file in")
 
-// Destination is where s3cmd looks for its configuration file when it is
-// run without -c.
+// Destination is where a tool looks for its configuration file when it is
+// run without naming one: s3cmd ([DestinationFor]), rclone
+// (rclone.DestinationFor) and the AWS CLI (awscli.DestinationsFor).
 type Destination struct {
 	// Path is the file's full path.
 	Path string
 	// Dir and Name split Path, with the system's own separator rules.
 	Dir, Name string
-	// Rule says which of s3cmd's rules chose the path: "S3CMD_CONFIG",
-	// "%APPDATA%", "%USERPROFILE%\Application Data", "%HOMEDRIVE%%HOMEPATH%"
-	// or "$HOME".
+	// Rule says which of the tool's rules chose the path, for example
+	// "S3CMD_CONFIG", "%APPDATA%", "%USERPROFILE%\Application Data",
+	// "%HOMEDRIVE%%HOMEPATH%" or "$HOME" for s3cmd; "RCLONE_CONFIG",
+	// "$XDG_CONFIG_HOME", "~/.config" or "~/.rclone.conf" for rclone;
+	// "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE" or "~/.aws" for the
+	// AWS CLI.
 	Rule string
+	// Exists reports that the file was found where the tool looks first
+	// (rclone reads the first of several files that exists). It is false
+	// for the destinations that are computed without looking at files.
+	Exists bool
 	// GOOS is the system the path is for.
 	GOOS string
 }

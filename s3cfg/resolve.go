@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/vstorage-sdk/vngcloud"
+	"github.com/vstorage-sdk/vngcloud/secret"
 )
 
 // Runtime is what s3cmd's reading of a file depends on besides the file:
@@ -475,7 +475,7 @@ func (c *Config) Int(key string) (int64, error) {
 func (c *Config) AccessKey() string { return c.opt("access_key").text }
 
 // SecretKey returns secret_key.
-func (c *Config) SecretKey() vngcloud.Secret { return vngcloud.Secret(c.opt("secret_key").text) }
+func (c *Config) SecretKey() secret.Secret { return secret.Secret(c.opt("secret_key").text) }
 
 // Dump returns what "s3cmd -c FILE --dump-config" prints for the file:
 // "[default]", then "key = value" for each of [Config.Keys], LF-terminated,

@@ -13,7 +13,7 @@ import (
 	"github.com/vstorage-sdk/vngcloud"
 	"github.com/vstorage-sdk/vngcloud/internal/realtools"
 	"github.com/vstorage-sdk/vngcloud/internal/safefile"
-	"github.com/vstorage-sdk/vngcloud/vstorage"
+	"github.com/vstorage-sdk/vngcloud/vstorage/region"
 )
 
 // trickySecret has the characters that break INI readers: an inline "#"
@@ -75,7 +75,7 @@ func s3cmdRoundTrip(t *testing.T, home, cfg, bucket string) {
 // endpoint (short and full form) let the real s3cmd work against a real
 // SigV4-checking S3 server on 127.0.0.1, and a wrong secret is refused.
 func TestRealS3cmdRoundTripPathStyle(t *testing.T) {
-	srv := realtools.StartS3Server(t, vstorage.HCM04.Name)
+	srv := realtools.StartS3Server(t, region.HCM04().Name)
 	const ak = "VSTORAGEROUNDTRIP01"
 	if err := srv.AddUser(ak, trickySecret); err != nil {
 		t.Fatal(err)
@@ -127,13 +127,13 @@ func TestRealS3cmdRoundTripPathStyle(t *testing.T) {
 // s3cmd's proxy pointed at the server) works against a server that serves
 // the vStorage domain, without DNS and without leaving loopback.
 func TestRealS3cmdVirtualHost(t *testing.T) {
-	host := vstorage.HCM04.S3Endpoint
-	srv := realtools.StartS3ServerWith(t, realtools.S3ServerOptions{Region: vstorage.HCM04.Name, VirtualDomain: host})
+	host := region.HCM04().S3Endpoint
+	srv := realtools.StartS3ServerWith(t, realtools.S3ServerOptions{Region: region.HCM04().Name, VirtualDomain: host})
 	const ak = "VSTORAGEVIRTUAL0001"
 	if err := srv.AddUser(ak, trickySecret); err != nil {
 		t.Fatal(err)
 	}
-	full, err := VStorage{AccessKey: ak, SecretKey: vngcloud.Secret(trickySecret), Region: vstorage.HCM04.Name}.Full(nil)
+	full, err := VStorage{AccessKey: ak, SecretKey: vngcloud.Secret(trickySecret), Region: region.HCM04().Name}.Full(nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,18 +5,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/vstorage-sdk/vngcloud"
-	"github.com/vstorage-sdk/vngcloud/vstorage"
+	"github.com/vstorage-sdk/vngcloud/secret"
+	"github.com/vstorage-sdk/vngcloud/vstorage/region"
 )
-
-// regionNames lists the known vStorage regions for error messages.
-func regionNames() string {
-	var names []string
-	for _, r := range vstorage.KnownRegions() {
-		names = append(names, r.Name)
-	}
-	return strings.Join(names, ", ")
-}
 
 // VStorage describes an s3cmd configuration for VNG Cloud vStorage: the
 // values the portal's "Integration → S3cmd → Download configuration file"
@@ -26,7 +17,7 @@ type VStorage struct {
 	// AccessKey is the S3 access key.
 	AccessKey string
 	// SecretKey is the S3 secret key.
-	SecretKey vngcloud.Secret
+	SecretKey secret.Secret
 	// Region is the storage region, written as bucket_location (the SigV4
 	// signing region): HCM04, HAN02 or HCM03, in any case. With Endpoint
 	// it may be any other name except "US" (which makes s3cmd send an
@@ -53,14 +44,14 @@ func (v VStorage) values() ([]kv, error) {
 	if v.SecretKey.IsZero() {
 		return nil, &ValueError{Key: "secret_key", Reason: "empty"}
 	}
-	region := strings.TrimSpace(v.Region)
-	if region == "" {
-		return nil, &ValueError{Key: "bucket_location", Reason: "no region given; use one of " + regionNames()}
+	name := strings.TrimSpace(v.Region)
+	if name == "" {
+		return nil, &ValueError{Key: "bucket_location", Reason: "no region given; use one of " + region.Names()}
 	}
-	r, known := vstorage.RegionByName(region)
+	r, known := region.ByName(name)
 	host := r.S3Endpoint
 	if known {
-		region = r.Name
+		name = r.Name
 	}
 	https := true
 	switch {
@@ -71,9 +62,9 @@ func (v VStorage) values() ([]kv, error) {
 		}
 		host, https = h, s
 	case !known:
-		return nil, &ValueError{Key: "bucket_location", Reason: fmt.Sprintf("unknown vStorage region %q; use one of %s, or give an Endpoint", region, regionNames())}
+		return nil, &ValueError{Key: "bucket_location", Reason: fmt.Sprintf("unknown vStorage region %q; use one of %s, or give an Endpoint", name, region.Names())}
 	}
-	if strings.EqualFold(region, "US") {
+	if strings.EqualFold(name, "US") {
 		return nil, &ValueError{Key: "bucket_location", Reason: "\"US\" makes s3cmd ask every bucket for its location first; use the storage region"}
 	}
 	bucketHost := "%(bucket)s." + host
@@ -85,7 +76,7 @@ func (v VStorage) values() ([]kv, error) {
 		{"secret_key", v.SecretKey.Reveal()},
 		{"host_base", host},
 		{"host_bucket", bucketHost},
-		{"bucket_location", region},
+		{"bucket_location", name},
 		{"use_https", pyBool(https)},
 		{"signature_v2", "False"},
 	}

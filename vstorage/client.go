@@ -12,11 +12,12 @@ import (
 	"github.com/vstorage-sdk/vngcloud"
 	"github.com/vstorage-sdk/vngcloud/internal/httpcore"
 	"github.com/vstorage-sdk/vngcloud/internal/settings"
+	"github.com/vstorage-sdk/vngcloud/vstorage/region"
 )
 
 // DefaultEndpoint is the base URL of the documented vStorage management API
 // of HCM04, which takes service-account tokens (API doc §2.1).
-const DefaultEndpoint = "https://hcm04-api.vstorage.vngcloud.vn/api/v1/"
+const DefaultEndpoint = region.DefaultAPIEndpoint
 
 // ConsoleEndpoint is the base URL of the undocumented console API, which
 // takes IAM-user tokens and serves every region of the account (the region
@@ -89,7 +90,7 @@ func NewClient(opts ...vngcloud.Option) (*Client, error) {
 	name := strings.TrimSpace(s.Region)
 	switch {
 	case name == "":
-		c.region = HCM04
+		c.region = region.HCM04()
 	case isUUID(name):
 		if c.fixedID == "" {
 			c.fixedID = strings.ToLower(name)

@@ -13,6 +13,7 @@ import (
 	"github.com/jarcoal/httpmock"
 
 	"github.com/vstorage-sdk/vngcloud"
+	"github.com/vstorage-sdk/vngcloud/vstorage/region"
 )
 
 // TestCallsSentOnce: create, delete, attach and detach of a key are sent
@@ -331,13 +332,13 @@ func TestRegionLookups(t *testing.T) {
 	if _, ok := StorageRegionFor("sgn-1"); ok {
 		t.Error("unknown management region mapped")
 	}
-	if r, ok := RegionByName("hcm04"); !ok || r != HCM04 || r.S3URL() != "https://hcm04.vstorage.vngcloud.vn" {
+	if r, ok := RegionByName("hcm04"); !ok || r != region.HCM04() || r.S3URL() != "https://hcm04.vstorage.vngcloud.vn" {
 		t.Errorf("RegionByName = %+v", r)
 	}
 	if _, ok := RegionByName("hcm-3"); ok {
 		t.Error("RegionByName maps management names")
 	}
-	if !HCM03.Legacy || HCM04.Legacy || HAN02.S3Endpoint != "han02.vstorage.vngcloud.vn" {
+	if !region.HCM03().Legacy || region.HCM04().Legacy || region.HAN02().S3Endpoint != "han02.vstorage.vngcloud.vn" {
 		t.Error("region table")
 	}
 }

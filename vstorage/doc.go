@@ -32,7 +32,7 @@
 //     wrap.
 //
 // Also not confirmed (API doc §6): the HAN02 management host
-// ([HAN02].APIEndpoint follows the HCM04 pattern; override it with
+// (region.HAN02().APIEndpoint follows the HCM04 pattern; override it with
 // vngcloud.WithEndpoint), the response shape of the statistics calls (see
 // [Statistics]), any paging of the bucket list beyond one call of 1000,
 // whether the S3 key limit counts per account or per project, and the

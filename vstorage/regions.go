@@ -5,93 +5,29 @@ import (
 	"encoding/json"
 	"net/http"
 	"regexp"
-	"strings"
 
 	"github.com/vstorage-sdk/vngcloud/internal/httpcore"
+	"github.com/vstorage-sdk/vngcloud/vstorage/region"
 )
 
-// Region is a vStorage storage region (a "farm"): its name, the host of its
-// S3 data plane and the base URL of its management API.
-type Region struct {
-	// Name is the region's name as the S3 data plane and the management
-	// API know it: "HCM04", "HAN02", "HCM03".
-	Name string
-	// S3Endpoint is the host of the region's S3-compatible data plane,
-	// without a scheme (HTTPS is the only documented scheme), for example
-	// "hcm04.vstorage.vngcloud.vn". It is also the SigV4 host; the SigV4
-	// region is Name.
-	S3Endpoint string
-	// APIEndpoint is the base URL of the region's documented management API
-	// for service-account tokens, with a trailing slash.
-	APIEndpoint string
-	// Legacy marks the Swift-era region HCM03. Its API is the older
-	// container API: the bucket, key and settings calls of this package are
-	// not expected to work there.
-	Legacy bool
-}
+// Region is a vStorage storage region: its name, S3 host and management
+// API URL. It is the type of package region, which holds the table of
+// known regions (region.HCM04, region.ByName, region.ForManagement) and
+// imports no HTTP code.
+type Region = region.Region
 
-// S3URL returns "https://" followed by S3Endpoint.
-func (r Region) S3URL() string { return "https://" + r.S3Endpoint }
-
-// String returns the region's name.
-func (r Region) String() string { return r.Name }
-
-// The known storage regions.
-var (
-	// HCM04 is the Ho Chi Minh City region, the default. Its management API
-	// (DefaultEndpoint) is the one the vStorage API documentation names.
-	HCM04 = Region{
-		Name:        "HCM04",
-		S3Endpoint:  "hcm04.vstorage.vngcloud.vn",
-		APIEndpoint: DefaultEndpoint,
-	}
-	// HAN02 is the Hanoi region. Its S3 endpoint is documented; its
-	// management API host "han02-api.vstorage.vngcloud.vn" is NOT
-	// confirmed (API doc §6 item 2): it follows the HCM04 pattern. If it is
-	// wrong, point the client elsewhere with vngcloud.WithEndpoint.
-	HAN02 = Region{
-		Name:        "HAN02",
-		S3Endpoint:  "han02.vstorage.vngcloud.vn",
-		APIEndpoint: "https://han02-api.vstorage.vngcloud.vn/api/v1/",
-	}
-	// HCM03 is the legacy Swift-era region. See [Region.Legacy].
-	HCM03 = Region{
-		Name:        "HCM03",
-		S3Endpoint:  "hcm03.vstorage.vngcloud.vn",
-		APIEndpoint: "https://hcm03-api.vstorage.vngcloud.vn/api/v1/",
-		Legacy:      true,
-	}
-)
-
-// KnownRegions returns the known storage regions, current ones first.
-func KnownRegions() []Region { return []Region{HCM04, HAN02, HCM03} }
+// KnownRegions returns the known storage regions, current ones first
+// (region.All).
+func KnownRegions() []Region { return region.All() }
 
 // RegionByName returns the known storage region called name, compared
-// without regard to case ("hcm04" finds HCM04).
-func RegionByName(name string) (Region, bool) {
-	name = strings.TrimSpace(name)
-	for _, r := range KnownRegions() {
-		if strings.EqualFold(r.Name, name) {
-			return r, true
-		}
-	}
-	return Region{}, false
-}
+// without regard to case ("hcm04" finds HCM04) (region.ByName).
+func RegionByName(name string) (Region, bool) { return region.ByName(name) }
 
-// StorageRegionFor maps a management region, as vServer, the official CLI
-// and the vIAM console name it ("hcm-3", "HCM-3", "han-1", "HAN"), to the
-// storage region that holds its object storage: hcm-3 → HCM04, han-1 →
-// HAN02. A storage region name ("HCM04") maps to itself. The comparison
-// ignores case.
+// StorageRegionFor maps a management region ("hcm-3", "han-1") or a
+// storage region name to the storage region (region.ForManagement).
 func StorageRegionFor(managementRegion string) (Region, bool) {
-	name := strings.ToLower(strings.TrimSpace(managementRegion))
-	switch name {
-	case "hcm-3", "hcm3", "hcm":
-		return HCM04, true
-	case "han-1", "han1", "han":
-		return HAN02, true
-	}
-	return RegionByName(name)
+	return region.ForManagement(managementRegion)
 }
 
 var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)

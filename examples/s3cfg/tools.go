@@ -32,7 +32,7 @@ func existsOn(goos string) func(string) bool {
 }
 
 // rcloneDestination is the rclone.conf rclone reads on goos.
-func rcloneDestination(goos string, e env) (rclone.Destination, error) {
+func rcloneDestination(goos string, e env) (s3cfg.Destination, error) {
 	return rclone.DestinationFor(goos, e.lookup, existsOn(goos))
 }
 

@@ -350,9 +350,9 @@ func TestDestinationsFor(t *testing.T) {
 		{"windows", map[string]string{"HOMEDRIVE": "D:", "HOMEPATH": `\Users\An`}, `D:\Users\An\.aws\credentials`, `D:\Users\An\.aws\config`, nil},
 		{"windows", map[string]string{"USERPROFILE": `C:\Users\An`, EnvConfig: `%USERPROFILE%\vst\config`}, `C:\Users\An\.aws\credentials`, `C:\Users\An\vst\config`, nil},
 		{"linux", map[string]string{"HOME": "/h", EnvCredentials: ""}, "", "", ErrNoFile},
-		{"linux", map[string]string{}, "", "", ErrNoHome},
-		{"linux", map[string]string{"HOME": "rel"}, "", "", ErrNoHome},
-		{"windows", map[string]string{"HOME": `C:\h`}, "", "", ErrNoHome},
+		{"linux", map[string]string{}, "", "", s3cfg.ErrNoHome},
+		{"linux", map[string]string{"HOME": "rel"}, "", "", s3cfg.ErrNoHome},
+		{"windows", map[string]string{"HOME": `C:\h`}, "", "", s3cfg.ErrNoHome},
 		{"linux", map[string]string{EnvCredentials: "/c", EnvConfig: "/d"}, "/c", "/d", nil},
 	} {
 		ds, err := DestinationsFor(tt.goos, s3cfg.EnvMap(tt.env))

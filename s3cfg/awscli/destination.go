@@ -20,36 +20,17 @@ const (
 	EnvConfig      = "AWS_CONFIG_FILE"
 )
 
-// ErrNoHome is wrapped by the errors of [DestinationsFor] when the
-// environment names no usable home folder, and ErrNoFile when a variable
-// is set but empty (the AWS CLI then reads no such file).
-var (
-	ErrNoHome = errors.New("awscli: no home folder to put ~/.aws in")
-	ErrNoFile = errors.New("awscli: the variable is set but empty, so the AWS CLI reads no such file")
-)
-
-// Destination is one of the AWS CLI's files.
-type Destination struct {
-	// Path is the file's full path.
-	Path string
-	// Dir and Name split Path with the system's own rules.
-	Dir, Name string
-	// Rule says what chose the path: "AWS_SHARED_CREDENTIALS_FILE",
-	// "AWS_CONFIG_FILE" or "~/.aws".
-	Rule string
-	// GOOS is the system the path is for.
-	GOOS string
-}
-
-// String returns Path.
-func (d Destination) String() string { return d.Path }
+// ErrNoFile is wrapped by the error of [DestinationsFor] when
+// AWS_SHARED_CREDENTIALS_FILE or AWS_CONFIG_FILE is set but empty: the AWS
+// CLI then reads no such file. Unset the variable or name a file.
+var ErrNoFile = errors.New("awscli: the variable is set but empty, so the AWS CLI reads no such file")
 
 // Destinations are the two files a profile lives in.
 type Destinations struct {
 	// Credentials is the shared credentials file (the key pair).
-	Credentials Destination
+	Credentials s3cfg.Destination
 	// Config is the config file (region, endpoint, checksums, s3 block).
-	Config Destination
+	Config s3cfg.Destination
 }
 
 // DestinationsFor returns the files the AWS CLI (v1 and v2, and botocore
@@ -65,7 +46,7 @@ type Destinations struct {
 //
 // "~" is $HOME on Unix and %USERPROFILE% (else %HOMEDRIVE%%HOMEPATH%) on
 // Windows, as Python's os.path.expanduser has it; an unset, empty or
-// relative home gives an error wrapping [ErrNoHome] ([DefaultDestinations]
+// relative home gives an error wrapping [s3cfg.ErrNoHome] ([DefaultDestinations]
 // falls back to the passwd database on Unix, as Python does).
 func DestinationsFor(goos string, lookup func(string) (string, bool)) (Destinations, error) {
 	var ds Destinations
@@ -77,8 +58,8 @@ func DestinationsFor(goos string, lookup func(string) (string, bool)) (Destinati
 	return ds, err
 }
 
-func destination(goos string, lookup func(string) (string, bool), env, name string) (Destination, error) {
-	d := Destination{GOOS: goos}
+func destination(goos string, lookup func(string) (string, bool), env, name string) (s3cfg.Destination, error) {
+	d := s3cfg.Destination{GOOS: goos}
 	if p, ok := lookup(env); ok {
 		if p == "" {
 			return d, fmt.Errorf("%w: %s", ErrNoFile, env)
@@ -127,20 +108,20 @@ func homeDir(goos string, lookup func(string) (string, bool)) (string, error) {
 			drive, _ := lookup("HOMEDRIVE")
 			h, what = s3cfg.JoinPath(goos, drive, hp), "HOMEDRIVE and HOMEPATH"
 		} else {
-			return "", fmt.Errorf("%w: USERPROFILE and HOMEPATH are unset", ErrNoHome)
+			return "", fmt.Errorf("%w: USERPROFILE and HOMEPATH are unset", s3cfg.ErrNoHome)
 		}
 	} else {
 		v, ok := lookup("HOME")
 		if !ok {
-			return "", fmt.Errorf("%w: HOME is unset, so the AWS CLI would use the home folder of the passwd database", ErrNoHome)
+			return "", fmt.Errorf("%w: HOME is unset, so the AWS CLI would use the home folder of the passwd database", s3cfg.ErrNoHome)
 		}
 		h, what = v, "HOME"
 	}
 	if h == "" {
-		return "", fmt.Errorf("%w: %s is empty", ErrNoHome, what)
+		return "", fmt.Errorf("%w: %s is empty", s3cfg.ErrNoHome, what)
 	}
 	if !s3cfg.IsAbsPath(goos, h) {
-		return "", fmt.Errorf("%w: %s is not an absolute path", ErrNoHome, what)
+		return "", fmt.Errorf("%w: %s is not an absolute path", s3cfg.ErrNoHome, what)
 	}
 	if goos != "windows" && len(h) > 1 {
 		h = strings.TrimRight(h, "/")

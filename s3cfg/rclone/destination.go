@@ -23,34 +23,10 @@ const (
 	EnvConfig = "RCLONE_CONFIG"
 )
 
-// Errors of [DestinationFor], for errors.Is.
-var (
-	// ErrNoHome: the environment names no usable home folder.
-	ErrNoHome = errors.New("rclone: no home folder to put rclone.conf in")
-	// ErrInMemory: RCLONE_CONFIG tells rclone to keep its config in
-	// memory only, so no file would be read.
-	ErrInMemory = errors.New("rclone: RCLONE_CONFIG says rclone keeps no config file")
-)
-
-// Destination is the config file rclone uses when run without --config.
-type Destination struct {
-	// Path is the file's full path.
-	Path string
-	// Dir and Name split Path with the system's own rules.
-	Dir, Name string
-	// Rule says which of rclone's rules chose the path: "RCLONE_CONFIG",
-	// "%APPDATA%", "$XDG_CONFIG_HOME", "~/.config" or "~/.rclone.conf".
-	Rule string
-	// Exists reports that the file was found (by the exists function
-	// given to DestinationFor); otherwise it is where rclone would create
-	// it.
-	Exists bool
-	// GOOS is the system the path is for.
-	GOOS string
-}
-
-// String returns Path.
-func (d Destination) String() string { return d.Path }
+// ErrInMemory is wrapped by the error of [DestinationFor] when
+// RCLONE_CONFIG tells rclone to keep its config in memory only, so no file
+// would be read. Unset RCLONE_CONFIG or point it at a file.
+var ErrInMemory = errors.New("rclone: RCLONE_CONFIG says rclone keeps no config file")
 
 // DestinationFor returns the config file rclone (1.60 and later) reads on
 // goos, given the environment and a function that reports whether a file
@@ -72,7 +48,7 @@ func (d Destination) String() string { return d.Path }
 // %USERPROFILE%, else %HOMEDRIVE%%HOMEPATH% (rclone's go-homedir). A
 // missing or relative home, or a relative APPDATA or XDG_CONFIG_HOME
 // (which rclone would take relative to where it runs), gives an error
-// wrapping [ErrNoHome];
+// wrapping [s3cfg.ErrNoHome];
 // [DefaultDestination] falls back to the passwd database on Unix, as
 // rclone does. An rclone.conf next to the rclone executable, which a
 // portable rclone reads first, is not looked for.
@@ -80,14 +56,14 @@ func (d Destination) String() string { return d.Path }
 // Writing to a file rclone does not read first would hide the user's other
 // remotes from rclone, which is why existing files are looked for: merge
 // into the returned file.
-func DestinationFor(goos string, lookup func(string) (string, bool), exists func(string) bool) (Destination, error) {
+func DestinationFor(goos string, lookup func(string) (string, bool), exists func(string) bool) (s3cfg.Destination, error) {
 	get := func(k string) string { v, _ := lookup(k); return v }
 	if exists == nil {
 		exists = func(string) bool { return false }
 	}
 	win := goos == "windows"
-	d := Destination{GOOS: goos}
-	finish := func() (Destination, error) {
+	d := s3cfg.Destination{GOOS: goos}
+	finish := func() (s3cfg.Destination, error) {
 		d.Dir, d.Name = s3cfg.SplitPath(goos, d.Path)
 		return d, nil
 	}
@@ -106,7 +82,7 @@ func DestinationFor(goos string, lookup func(string) (string, bool), exists func
 			continue
 		}
 		if !s3cfg.IsAbsPath(goos, dir) {
-			return d, fmt.Errorf("%w: %s is not an absolute path, so rclone would use a folder relative to where it runs", ErrNoHome, v.name)
+			return d, fmt.Errorf("%w: %s is not an absolute path, so rclone would use a folder relative to where it runs", s3cfg.ErrNoHome, v.name)
 		}
 		cands = append(cands, candidate{s3cfg.JoinPath(goos, dir, "rclone", FileName), v.rule})
 	}
@@ -137,9 +113,9 @@ func homeDir(goos string, lookup func(string) (string, bool)) (string, error) {
 		h, ok := lookup("HOME")
 		switch {
 		case !ok || h == "":
-			return "", fmt.Errorf("%w: HOME is unset or empty, so rclone would use the home folder of the passwd database", ErrNoHome)
+			return "", fmt.Errorf("%w: HOME is unset or empty, so rclone would use the home folder of the passwd database", s3cfg.ErrNoHome)
 		case !s3cfg.IsAbsPath(goos, h):
-			return "", fmt.Errorf("%w: HOME is not an absolute path", ErrNoHome)
+			return "", fmt.Errorf("%w: HOME is not an absolute path", s3cfg.ErrNoHome)
 		}
 		return h, nil
 	}
@@ -150,12 +126,12 @@ func homeDir(goos string, lookup func(string) (string, bool)) (string, error) {
 	if h == "" {
 		drive, path := get("HOMEDRIVE"), get("HOMEPATH")
 		if drive == "" || path == "" {
-			return "", fmt.Errorf("%w: HOME, USERPROFILE and HOMEDRIVE/HOMEPATH are unset", ErrNoHome)
+			return "", fmt.Errorf("%w: HOME, USERPROFILE and HOMEDRIVE/HOMEPATH are unset", s3cfg.ErrNoHome)
 		}
 		h, rule = drive+path, "HOMEDRIVE and HOMEPATH"
 	}
 	if !s3cfg.IsAbsPath("windows", h) {
-		return "", fmt.Errorf("%w: %s is not an absolute path", ErrNoHome, rule)
+		return "", fmt.Errorf("%w: %s is not an absolute path", s3cfg.ErrNoHome, rule)
 	}
 	return h, nil
 }
@@ -164,7 +140,7 @@ func homeDir(goos string, lookup func(string) (string, bool)) (string, error) {
 // process environment and the files that exist now. On Unix with HOME
 // unset or empty it uses the home folder of the passwd database, as
 // rclone does.
-func DefaultDestination() (Destination, error) {
+func DefaultDestination() (s3cfg.Destination, error) {
 	exists := func(p string) bool { _, err := os.Stat(p); return err == nil }
 	return DestinationFor(runtime.GOOS, s3cfg.ProcessEnv(true), exists)
 }

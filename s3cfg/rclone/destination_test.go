@@ -36,9 +36,9 @@ func TestDestinationFor(t *testing.T) {
 			[]string{"/home/an/.rclone.conf"}, "/etc/rc.conf", "RCLONE_CONFIG", false, nil},
 		{"RCLONE_CONFIG empty", "linux", map[string]string{"HOME": "/home/an", "RCLONE_CONFIG": ""}, nil, "", "", false, ErrInMemory},
 		{"RCLONE_CONFIG /dev/null", "darwin", map[string]string{"HOME": "/Users/an", "RCLONE_CONFIG": "/dev/null"}, nil, "", "", false, ErrInMemory},
-		{"no HOME", "linux", map[string]string{}, nil, "", "", false, ErrNoHome},
-		{"relative HOME", "linux", map[string]string{"HOME": "home"}, nil, "", "", false, ErrNoHome},
-		{"relative XDG", "linux", map[string]string{"HOME": "/h", "XDG_CONFIG_HOME": "cfg"}, nil, "", "", false, ErrNoHome},
+		{"no HOME", "linux", map[string]string{}, nil, "", "", false, s3cfg.ErrNoHome},
+		{"relative HOME", "linux", map[string]string{"HOME": "home"}, nil, "", "", false, s3cfg.ErrNoHome},
+		{"relative XDG", "linux", map[string]string{"HOME": "/h", "XDG_CONFIG_HOME": "cfg"}, nil, "", "", false, s3cfg.ErrNoHome},
 		{"no HOME but XDG", "linux", map[string]string{"XDG_CONFIG_HOME": "/x"}, nil, "/x/rclone/rclone.conf", "$XDG_CONFIG_HOME", false, nil},
 		{"windows new", "windows", win, nil, `C:\Users\An\AppData\Roaming\rclone\rclone.conf`, "%APPDATA%", false, nil},
 		{"windows ~/.config exists", "windows", win, []string{`C:\Users\An\.config\rclone\rclone.conf`},
@@ -51,7 +51,7 @@ func TestDestinationFor(t *testing.T) {
 		{"windows HOMEDRIVE", "windows", map[string]string{"HOMEDRIVE": "C:", "HOMEPATH": `\Users\An`}, []string{`C:\Users\An\.rclone.conf`},
 			`C:\Users\An\.rclone.conf`, "~/.rclone.conf", true, nil},
 		{"windows NUL", "windows", map[string]string{"RCLONE_CONFIG": "nul"}, nil, "", "", false, ErrInMemory},
-		{"windows nothing", "windows", map[string]string{}, nil, "", "", false, ErrNoHome},
+		{"windows nothing", "windows", map[string]string{}, nil, "", "", false, s3cfg.ErrNoHome},
 	}
 	for _, tt := range tests {
 		exists := func(p string) bool {
