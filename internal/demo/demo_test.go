@@ -134,7 +134,7 @@ func TestS3Fallback(t *testing.T) {
 	t.Parallel()
 	iam := viamtest.NewServer()
 	defer iam.Close()
-	st := vstoragetest.NewServer(vstoragetest.Options{IAM: iam, S3Endpoints: map[string]string{"HCM04": ""}})
+	st := vstoragetest.NewServer(iam, vstoragetest.WithS3Endpoints(map[string]string{"HCM04": ""}))
 	defer st.Close()
 	_, id, secret := iam.AddServiceAccount("login")
 	e, err := Connect(t.Context(), io.Discard, Getenv(map[string]string{

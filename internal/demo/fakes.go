@@ -50,11 +50,11 @@ func StartFakes(o FakeOptions) (*Fakes, error) {
 		return nil, fmt.Errorf("region %q: the in-memory demo knows %s", region, regionNames())
 	}
 	iam := viamtest.NewServer()
-	so := vstoragetest.Options{IAM: iam, DataPlane: o.DataPlane}
+	so := []vstoragetest.Option{vstoragetest.WithDataPlane(o.DataPlane)}
 	if o.S3Endpoint != "" {
-		so.S3Endpoints = map[string]string{r.Name: o.S3Endpoint}
+		so = append(so, vstoragetest.WithS3Endpoints(map[string]string{r.Name: o.S3Endpoint}))
 	}
-	st := vstoragetest.NewServer(so)
+	st := vstoragetest.NewServer(iam, so...)
 	f := &Fakes{IAM: iam, Storage: st, Region: r.Name}
 	f.LoginID, f.ClientID, f.ClientSecret = iam.AddServiceAccount(demoLoginAccountName)
 	f.ProjectID = st.AddProject(r.Name, demoProjectName)

@@ -96,6 +96,10 @@ type Injector struct {
 	calls  []Call
 	// ErrorBody gives the service's usual error body for a status.
 	ErrorBody func(status int) string
+	// Latency delays every answer (set before serving; never changed).
+	// A request whose context ends first gets no answer and is recorded
+	// with status 0.
+	Latency time.Duration
 }
 
 // Inject queues a fault. Faults apply in the order they were queued; a call
@@ -179,6 +183,10 @@ func (in *Injector) Wrap(next http.Handler) http.Handler {
 		h := r.Header.Clone()
 		h.Del("Authorization")
 		call := Call{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: h, Body: body}
+		if !wait(r.Context(), in.Latency) {
+			in.record(call)
+			return
+		}
 		f := in.take(r)
 		if f == nil {
 			rec := &statusRecorder{ResponseWriter: w}
@@ -188,13 +196,9 @@ func (in *Injector) Wrap(next http.Handler) http.Handler {
 			return
 		}
 		call.Fault = f.describe()
-		if f.Delay > 0 {
-			select {
-			case <-time.After(f.Delay):
-			case <-r.Context().Done():
-				in.record(call)
-				return
-			}
+		if !wait(r.Context(), f.Delay) {
+			in.record(call)
+			return
 		}
 		switch {
 		case f.Drop == DropBeforeAct:
@@ -258,6 +262,21 @@ func (in *Injector) Wrap(next http.Handler) http.Handler {
 			in.record(call)
 		}
 	})
+}
+
+// wait sleeps d and reports true, or reports false as soon as ctx ends.
+func wait(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 func (f *Fault) describe() string {

@@ -80,7 +80,7 @@ func (e *env) options(extra ...vngcloud.Option) []vngcloud.Option {
 func newEnv() (*env, error) {
 	e := &env{iam: viamtest.NewServer(), tr: newTransport(), logs: &lockedBuffer{}}
 	e.rec = newRecorder(e.tr)
-	e.st = vstoragetest.NewServer(vstoragetest.Options{IAM: e.iam})
+	e.st = vstoragetest.NewServer(e.iam)
 	ok := false
 	defer func() {
 		if !ok {

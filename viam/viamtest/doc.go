@@ -12,7 +12,7 @@
 //	c, _ := viam.NewClient(vngcloud.WithTokenSource(cc), vngcloud.WithEndpoint(iam.URL()))
 //
 // The same token source works for a vstoragetest server built on this one
-// (vstoragetest.Options.IAM): vStorage checks the tokens issued here and
+// (vstoragetest.NewServer(iam)): vStorage checks the tokens issued here and
 // knows the service accounts created here.
 //
 // # What is modelled
@@ -77,7 +77,8 @@
 // [Server.Calls] and [Server.CallCount] show what was called (never the
 // Authorization header), and [Server.TokensIssued] how many tokens were
 // handed out, which is how a test sees a client refresh its token.
-// [Server.SetNow] moves the clock to expire tokens.
+// [Server.SetNow] moves the clock to expire tokens. [WithLatency] delays
+// every answer, as a distant service would.
 //
 // A Server is safe for concurrent use, and stops with [Server.Close].
 package viamtest

@@ -119,7 +119,12 @@ type issuedToken struct {
 // with the managed vStorage policies (vStorageFullAccess, ...) already
 // there, managed by "VNG CLOUD". Seed a service account to log in with
 // with [Server.AddServiceAccount]. Point clients at [Server.URL].
-func NewServer() *Server {
+// Options such as [WithLatency] change how it answers.
+func NewServer(opts ...Option) *Server {
+	var cfg config
+	for _, o := range opts {
+		o(&cfg)
+	}
 	s := &Server{
 		now:      time.Now,
 		lifetime: DefaultTokenLifetime,
@@ -130,7 +135,7 @@ func NewServer() *Server {
 	s.seedManaged()
 	s.inj = &fakeserver.Injector{ErrorBody: func(status int) string {
 		return string(mustJSON(errorsBody(statusCode(status), http.StatusText(status))))
-	}}
+	}, Latency: cfg.latency}
 	s.srv = httptest.NewServer(s.inj.Wrap(s.routes()))
 	return s
 }

@@ -23,7 +23,7 @@ import (
 func TestRealDataPlane(t *testing.T) {
 	t.Parallel()
 	s3 := realtools.StartS3Server(t, "HCM04") // versitygw checks the signing region: HCM04 on both sides
-	e := newEnv(t, vstoragetest.Options{DataPlane: s3, S3Endpoints: map[string]string{"HCM04": s3.Endpoint}})
+	e := newEnv(t, []vstoragetest.Option{vstoragetest.WithDataPlane(s3), vstoragetest.WithS3Endpoints(map[string]string{"HCM04": s3.Endpoint})})
 	ctx := context.Background()
 
 	// The flow a program runs: service account, key, attach, principal.
@@ -127,7 +127,7 @@ func (f *failingPlane) setFail(v bool) {
 func TestDataPlaneFailures(t *testing.T) {
 	t.Parallel()
 	dp := &failingPlane{added: map[string]string{}}
-	e := newEnv(t, vstoragetest.Options{DataPlane: dp})
+	e := newEnv(t, []vstoragetest.Option{vstoragetest.WithDataPlane(dp)})
 	ctx := context.Background()
 	key, err := e.c.CreateS3Key(ctx, e.project)
 	if err != nil || dp.added[key.AccessKey] != key.SecretKey.Reveal() {

@@ -11,7 +11,7 @@
 //
 //	iam := viamtest.NewServer()
 //	defer iam.Close()
-//	st := vstoragetest.NewServer(vstoragetest.Options{IAM: iam})
+//	st := vstoragetest.NewServer(iam)
 //	defer st.Close()
 //	project := st.AddProject("HCM04", "media")
 //	_, clientID, secret := iam.AddServiceAccount("ci-bot")
@@ -26,7 +26,7 @@
 //     HTTP 200 with success:false and code 112 (input), 114 (business
 //     refusal), 400 (policy and CORS parse errors) or 404 (missing bucket).
 //   - Regions HCM04, HAN02 and HCM03 with fixed UUIDs (GET regions, which
-//     needs no region header; s3Host from [Options].S3Endpoints).
+//     needs no region header; s3Host from [WithS3Endpoints]).
 //   - The region headers: every other call must send "region" and
 //     "region_id", both the UUID of a known region. Without them (or with
 //     an unknown UUID) GET projects answers 200 with no datas, bucket
@@ -107,7 +107,8 @@
 // [Server.CallCount] show what was called (never the Authorization
 // header). [Server.Keys], [Server.Buckets], [Server.BucketPolicy] and
 // [Server.SubUsers] show the state. The clock is the IAM server's
-// ([viamtest.Server.SetNow]).
+// ([viamtest.Server.SetNow]). [WithLatency] delays every answer, as a
+// distant service would.
 //
 // A Server is safe for concurrent use, and stops with [Server.Close].
 package vstoragetest

@@ -18,7 +18,7 @@ import (
 func ExampleNewServer() {
 	iam := viamtest.NewServer()
 	defer iam.Close()
-	st := vstoragetest.NewServer(vstoragetest.Options{IAM: iam})
+	st := vstoragetest.NewServer(iam)
 	defer st.Close()
 	project := st.AddProject("HCM04", "media")
 	saID, clientID, secret := iam.AddServiceAccount("media-uploader")
@@ -69,7 +69,7 @@ func ExampleNewServer() {
 func ExampleServer_limits() {
 	iam := viamtest.NewServer()
 	defer iam.Close()
-	st := vstoragetest.NewServer(vstoragetest.Options{IAM: iam})
+	st := vstoragetest.NewServer(iam)
 	defer st.Close()
 	project := st.AddProject("HCM04", "media")
 	_, clientID, secret := iam.AddServiceAccount("ci-bot")
@@ -100,7 +100,7 @@ func ExampleServer_limits() {
 func ExampleServer_Inject() {
 	iam := viamtest.NewServer()
 	defer iam.Close()
-	st := vstoragetest.NewServer(vstoragetest.Options{IAM: iam})
+	st := vstoragetest.NewServer(iam)
 	defer st.Close()
 	project := st.AddProject("HCM04", "media")
 	_, clientID, secret := iam.AddServiceAccount("ci-bot")

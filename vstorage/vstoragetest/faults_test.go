@@ -23,7 +23,7 @@ func warm(t testing.TB, e *env) {
 
 func TestFailNextThenRetry(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, vstoragetest.Options{})
+	e := newEnv(t, nil)
 	warm(t, e)
 	e.st.FailNext(1, 503)
 	if _, err := e.c.ListBuckets(context.Background(), e.project); err != nil {
@@ -48,7 +48,7 @@ func TestFailNextThenRetry(t *testing.T) {
 // ErrMaybeApplied; dropped before, no key exists.
 func TestCreateKeyDropped(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, vstoragetest.Options{})
+	e := newEnv(t, nil)
 	warm(t, e)
 	ctx := context.Background()
 
@@ -88,7 +88,7 @@ func TestCreateKeyDropped(t *testing.T) {
 
 func TestRateLimited(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, vstoragetest.Options{})
+	e := newEnv(t, nil)
 	warm(t, e)
 	ctx := context.Background()
 	e.st.Inject(vstoragetest.Fault{Method: "GET", Status: 429, RetryAfter: "60"})
@@ -110,7 +110,7 @@ func TestRateLimited(t *testing.T) {
 
 func TestTruncatedAnswer(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, vstoragetest.Options{})
+	e := newEnv(t, nil)
 	warm(t, e)
 	e.st.Inject(vstoragetest.Fault{Path: "/projects", Truncate: true})
 	if _, err := e.c.ListProjects(context.Background()); err == nil {
@@ -128,7 +128,7 @@ func TestTruncatedAnswer(t *testing.T) {
 
 func TestDelayAgainstDeadline(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, vstoragetest.Options{})
+	e := newEnv(t, nil)
 	warm(t, e)
 	e.st.Inject(vstoragetest.Fault{Delay: time.Minute})
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
@@ -150,7 +150,7 @@ func TestDelayAgainstDeadline(t *testing.T) {
 
 func TestOversizedAnswer(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, vstoragetest.Options{}, vngcloud.WithMaxResponseSize(4096))
+	e := newEnv(t, nil, vngcloud.WithMaxResponseSize(4096))
 	warm(t, e)
 	e.st.Inject(vstoragetest.Fault{Path: "/projects", Oversize: 8192})
 	if _, err := e.c.ListProjects(context.Background()); err == nil {

@@ -24,7 +24,7 @@ import (
 // principal, create a bucket with a policy granting it, detach, delete.
 func TestConsoleFlow(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, vstoragetest.Options{})
+	e := newEnv(t, nil)
 	ctx := context.Background()
 
 	// vIAM: the service account and its policy.
@@ -157,7 +157,7 @@ func TestConsoleFlow(t *testing.T) {
 
 func TestBucketSettingsThroughClient(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, vstoragetest.Options{})
+	e := newEnv(t, nil)
 	ctx := context.Background()
 	p, b := e.project, "logs"
 	if _, err := e.c.CreateBucket(ctx, p, b); err != nil {
@@ -219,7 +219,7 @@ func TestBucketSettingsThroughClient(t *testing.T) {
 // bodies on the policy routes and the bucket delete.
 func TestBrokenPolicy(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, vstoragetest.Options{})
+	e := newEnv(t, nil)
 	rc := e.raw(t, vstoragetest.HCM04ID)
 	b := "ceph/projects/" + e.project + "/buckets/broken"
 	rc.ok("POST", b, `{"status":"Disabled"}`)
@@ -238,7 +238,7 @@ func TestBrokenPolicy(t *testing.T) {
 
 func TestKeyLimit(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, vstoragetest.Options{})
+	e := newEnv(t, nil)
 	ctx := context.Background()
 	other := e.st.AddProject("HCM04", "second")
 	for i := range vstoragetest.MaxKeys {
@@ -267,7 +267,7 @@ func TestKeyLimit(t *testing.T) {
 // TestKeyLimitConcurrent races creates for the last slots.
 func TestKeyLimitConcurrent(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, vstoragetest.Options{})
+	e := newEnv(t, nil)
 	var ok, refused atomic.Int32
 	var wg sync.WaitGroup
 	for range 2 * vstoragetest.MaxKeys {
@@ -294,7 +294,7 @@ func TestKeyLimitConcurrent(t *testing.T) {
 // projects.
 func TestRegionHeadersRequired(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, vstoragetest.Options{})
+	e := newEnv(t, nil)
 	ctx := context.Background()
 	for _, region := range []string{"0e6a1b2c-3d4e-4f50-8a6b-7c8d9e0f1a2b", "HAN02"} {
 		c := e.client(t, vngcloud.WithRegion(region))
@@ -330,7 +330,7 @@ func TestRegionHeadersRequired(t *testing.T) {
 // goes on.
 func TestTokenExpiry(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, vstoragetest.Options{})
+	e := newEnv(t, nil)
 	var mu sync.Mutex
 	now := time.Date(2026, 10, 12, 9, 0, 0, 0, time.UTC)
 	e.iam.SetNow(func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
@@ -366,7 +366,7 @@ func TestTokenExpiry(t *testing.T) {
 
 func TestBucketListPaging(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, vstoragetest.Options{})
+	e := newEnv(t, nil)
 	rc := e.raw(t, vstoragetest.HCM04ID)
 	for i := range 3 {
 		rc.ok("POST", fmt.Sprintf("ceph/projects/%s/buckets/b-%d", e.project, i), `{"status":"Disabled"}`)
@@ -382,7 +382,7 @@ func TestBucketListPaging(t *testing.T) {
 
 func TestServerValidation(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, vstoragetest.Options{})
+	e := newEnv(t, nil)
 	rc := e.raw(t, vstoragetest.HCM04ID)
 	p := "ceph/projects/" + e.project + "/buckets/"
 	for _, name := range []string{"ab", "-abc", "a..b", "192.168.5.4", "xn--abc", "abc-s3alias", "a_b"} {
@@ -432,7 +432,7 @@ func TestServerValidation(t *testing.T) {
 
 func TestInspectionNeverShowsSecrets(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, vstoragetest.Options{})
+	e := newEnv(t, nil)
 	key, err := e.c.CreateS3Key(context.Background(), e.project)
 	if err != nil {
 		t.Fatal(err)

@@ -29,12 +29,11 @@ type env struct {
 	secret   vngcloud.Secret
 }
 
-func newEnv(t testing.TB, o vstoragetest.Options, clientOpts ...vngcloud.Option) *env {
+func newEnv(t testing.TB, serverOpts []vstoragetest.Option, clientOpts ...vngcloud.Option) *env {
 	t.Helper()
 	e := &env{iam: viamtest.NewServer()}
 	t.Cleanup(e.iam.Close)
-	o.IAM = e.iam
-	e.st = vstoragetest.NewServer(o)
+	e.st = vstoragetest.NewServer(e.iam, serverOpts...)
 	t.Cleanup(e.st.Close)
 	e.project = e.st.AddProject("HCM04", "media-prod")
 	_, e.clientID, e.secret = e.iam.AddServiceAccount("admin")

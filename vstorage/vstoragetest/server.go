@@ -61,7 +61,7 @@ const (
 )
 
 // DefaultAccountUser is the storage account's user (the part before the
-// colon of sub-user IDs) when [Options].AccountUser is empty.
+// colon of sub-user IDs) unless [WithAccountUser] says otherwise.
 const DefaultAccountUser = "7d3b9e1f5a2c4d6e8b0a1c3e5f7d9b2a"
 
 // AccountEmail is the root account's e-mail, which the service reports in
@@ -76,23 +76,6 @@ const AccountEmail = "owner@example.com"
 type DataPlane interface {
 	AddUser(accessKey, secretKey string) error
 	RemoveUser(accessKey string) error
-}
-
-// Options configure a [Server].
-type Options struct {
-	// IAM is required: bearer tokens are checked against it, and S3 keys
-	// are attached to its service accounts.
-	IAM *viamtest.Server
-	// DataPlane, when set, is told about every key created and deleted.
-	DataPlane DataPlane
-	// S3Endpoints overrides the s3Host that GET regions reports per region
-	// name, for example {"HCM04": "http://127.0.0.1:9000"}. By default the
-	// real hosts are reported (https://hcm04.vstorage.vngcloud.vn, ...).
-	S3Endpoints map[string]string
-	// AccountUser is the storage account's user, the part before the colon
-	// of sub-user IDs ("<user>:sa-<name>"); [DefaultAccountUser] when
-	// empty.
-	AccountUser string
 }
 
 type region struct {
@@ -124,15 +107,22 @@ type Server struct {
 
 // NewServer starts a vStorage test server on 127.0.0.1 with the regions
 // HCM04, HAN02 and HCM03 ([HCM04ID], [HAN02ID], [HCM03ID]) and no project;
-// add projects with [Server.AddProject]. It panics without o.IAM.
-func NewServer(o Options) *Server {
-	if o.IAM == nil {
-		panic("vstoragetest: NewServer: Options.IAM is required")
+// add projects with [Server.AddProject]. Bearer tokens are checked
+// against iam, and S3 keys are attached to its service accounts. Options
+// such as [WithLatency] or [WithDataPlane] change how it answers. It
+// panics when iam is nil.
+func NewServer(iam *viamtest.Server, opts ...Option) *Server {
+	if iam == nil {
+		panic("vstoragetest: NewServer: the vIAM server is required")
+	}
+	var o config
+	for _, opt := range opts {
+		opt(&o)
 	}
 	s := &Server{
-		iam:         o.IAM,
-		dp:          o.DataPlane,
-		user:        o.AccountUser,
+		iam:         iam,
+		dp:          o.dataPlane,
+		user:        o.accountUser,
 		projects:    map[string]*project{},
 		keys:        map[string]*key{},
 		deletedKeys: map[string]bool{},
@@ -146,7 +136,7 @@ func NewServer(o Options) *Server {
 		{HAN02ID, "HAN02", "https://han02.vstorage.vngcloud.vn", "https://han02-vstorage.vngcloud.vn"},
 		{HCM03ID, "HCM03", "https://hcm03.vstorage.vngcloud.vn", "https://hcm03.auth.vstorage.vngcloud.vn"},
 	} {
-		for name, host := range o.S3Endpoints {
+		for name, host := range o.s3Endpoints {
 			if strings.EqualFold(name, r.name) {
 				r.s3Host = host
 			}
@@ -155,7 +145,7 @@ func NewServer(o Options) *Server {
 	}
 	s.inj = &fakeserver.Injector{ErrorBody: func(status int) string {
 		return string(mustJSON(failure(status, http.StatusText(status))))
-	}}
+	}, Latency: o.latency}
 	s.srv = httptest.NewServer(s.inj.Wrap(s.routes()))
 	return s
 }

@@ -17,7 +17,7 @@ const corsBody = `[{"AllowedOrigins":["https://app.example.com"],"AllowedMethods
 // the whole value where the fixture is the documented answer.
 func TestShapesMatchFixtures(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, vstoragetest.Options{})
+	e := newEnv(t, nil)
 	p := e.project
 	rc := e.raw(t, vstoragetest.HCM04ID)
 	sa, _, _ := e.iam.AddServiceAccount("media-uploader")
