@@ -132,25 +132,6 @@ func (e *APIError) Is(target error) bool {
 // works after a cancelled call.
 func (e *APIError) Unwrap() error { return e.Err }
 
-// KindForStatus maps an HTTP status to its sentinel, or nil.
-func KindForStatus(status int) error {
-	switch status {
-	case http.StatusBadRequest, http.StatusUnprocessableEntity:
-		return ErrInvalidInput
-	case http.StatusUnauthorized:
-		return ErrUnauthorized
-	case http.StatusForbidden:
-		return ErrForbidden
-	case http.StatusNotFound, http.StatusGone:
-		return ErrNotFound
-	case http.StatusConflict:
-		return ErrConflict
-	case http.StatusTooManyRequests:
-		return ErrRateLimited
-	}
-	return nil
-}
-
 // ValidationError is input the SDK refused before sending anything: an
 // empty or malformed ID, a bucket name S3 would refuse, an option out of
 // range. It matches [ErrInvalidInput]. It never contains a secret value.

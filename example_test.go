@@ -34,7 +34,7 @@ func ExampleAPIError() {
 	// What a failed call returns: inspect the kind with errors.Is and the
 	// details with errors.As.
 	var err error = &vngcloud.APIError{
-		Operation:  "vstorage.AttachS3Key",
+		Operation:  "vstorage.LinkS3Key",
 		StatusCode: 200,
 		Code:       "114",
 		Message:    "This S3 key is already attached with this service account",
@@ -51,7 +51,7 @@ func ExampleAPIError() {
 	// Output:
 	// already attached
 	// 114
-	// vngcloud: vstorage.AttachS3Key: HTTP 200 (code 114): This S3 key is already attached with this service account
+	// vngcloud: vstorage.LinkS3Key: HTTP 200 (code 114): This S3 key is already attached with this service account
 }
 
 func ExampleErrMaybeApplied() {

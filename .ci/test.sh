@@ -24,6 +24,9 @@ if [[ -n "$unformatted" ]]; then
 	exit 1
 fi
 
+step "go mod tidy -diff"
+go mod tidy -diff
+
 step "go vet"
 go vet ./...
 

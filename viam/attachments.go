@@ -78,27 +78,27 @@ func (c *Client) DetachPolicy(ctx context.Context, policyID, serviceAccountID st
 // a service account
 // (GET policies-api/v1/user-attachments/service-accounts/{id}/policies?pageNumber=&pageSize=).
 // opts may be nil for the first page of [DefaultPageSize] rows.
-func (c *Client) ListServiceAccountPolicies(ctx context.Context, serviceAccountID string, opts *PageOptions) (*Page[Policy], error) {
+func (c *Client) ListServiceAccountPolicies(ctx context.Context, serviceAccountID string, opts *PageOptions) (Page[Policy], error) {
 	const op = "viam.ListServiceAccountPolicies"
 	if err := checkID(op, "serviceAccountID", serviceAccountID); err != nil {
-		return nil, err
+		return Page[Policy]{}, err
 	}
 	q, err := opts.query(op)
 	if err != nil {
-		return nil, err
+		return Page[Policy]{}, err
 	}
 	return c.listServiceAccountPolicies(op, serviceAccountID)(ctx, q)
 }
 
 // listServiceAccountPolicies returns a page fetcher whose errors name op.
-func (c *Client) listServiceAccountPolicies(op, serviceAccountID string) func(context.Context, listQuery) (*Page[Policy], error) {
-	return func(ctx context.Context, q listQuery) (*Page[Policy], error) {
+func (c *Client) listServiceAccountPolicies(op, serviceAccountID string) func(context.Context, listQuery) (Page[Policy], error) {
+	return func(ctx context.Context, q listQuery) (Page[Policy], error) {
 		var p Page[Policy]
 		if err := getPage(ctx, c, &httpcore.Request{Op: op, Method: http.MethodGet,
 			Path: policiesAPI + "user-attachments/service-accounts/{}/policies", Args: []string{serviceAccountID}, Query: q}, &p); err != nil {
-			return nil, err
+			return Page[Policy]{}, err
 		}
-		return checkPage(c, op, policiesAPI+"user-attachments/service-accounts/"+url.PathEscape(serviceAccountID)+"/policies", &p)
+		return checkPage(c, op, policiesAPI+"user-attachments/service-accounts/"+url.PathEscape(serviceAccountID)+"/policies", p)
 	}
 }
 

@@ -70,12 +70,12 @@ func NewClient(opts ...vngcloud.Option) (*Client, error) {
 }
 
 // Endpoint returns the root URL the client sends its calls under.
-func (c *Client) Endpoint() string { return c.core.BaseURL() }
+func (c *Client) Endpoint() string { return c.core.Endpoint() }
 
 // pathOf returns the URL path of rel under the client's root, for errors
 // the package builds itself.
 func (c *Client) pathOf(rel string) string {
-	u, err := url.Parse(c.core.BaseURL())
+	u, err := url.Parse(c.core.Endpoint())
 	if err != nil {
 		return "/" + rel
 	}
@@ -91,9 +91,9 @@ func (c *Client) shapeError(op, method, rel, msg string) *vngcloud.APIError {
 
 // checkPage refuses a successful answer that is not a page: every page
 // the service sends has a pageSize (the one asked for) or is a bare array.
-func checkPage[T any](c *Client, op, rel string, p *Page[T]) (*Page[T], error) {
+func checkPage[T any](c *Client, op, rel string, p Page[T]) (Page[T], error) {
 	if p.Items == nil && p.PageSize == 0 && p.TotalItems == 0 && p.TotalPages == 0 {
-		return nil, c.shapeError(op, http.MethodGet, rel, "the answer is not a page of results (no data, no pageSize)")
+		return Page[T]{}, c.shapeError(op, http.MethodGet, rel, "the answer is not a page of results (no data, no pageSize)")
 	}
 	return p, nil
 }
@@ -202,7 +202,7 @@ func (p Page[T]) MarshalJSON() ([]byte, error) {
 
 // HasNext reports whether a page follows this one, from TotalPages when
 // the service sent it.
-func (p *Page[T]) HasNext() bool { return p.TotalPages > 0 && p.PageNumber+1 < p.TotalPages }
+func (p Page[T]) HasNext() bool { return p.TotalPages > 0 && p.PageNumber+1 < p.TotalPages }
 
 // ListOptions selects one page of service accounts or policies. The zero
 // value asks for the first page of [DefaultPageSize] rows.
@@ -267,7 +267,7 @@ func (q listQuery) check(op string) (listQuery, error) {
 // fetching when the consumer breaks, and yields an error once, as its
 // last value. q is a copy, so the caller's options are never changed and
 // the iterator can be ranged over again.
-func all[T any](ctx context.Context, op string, q listQuery, qerr error, fetch func(context.Context, listQuery) (*Page[T], error)) iter.Seq2[T, error] {
+func all[T any](ctx context.Context, op string, q listQuery, qerr error, fetch func(context.Context, listQuery) (Page[T], error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		if qerr != nil {
@@ -303,7 +303,7 @@ func all[T any](ctx context.Context, op string, q listQuery, qerr error, fetch f
 
 // more decides whether another page is worth asking for: from totalPages,
 // else from totalItems, else from whether this page was full.
-func more[T any](p *Page[T], q listQuery, seen int) bool {
+func more[T any](p Page[T], q listQuery, seen int) bool {
 	switch {
 	case len(p.Items) == 0:
 		return false

@@ -94,12 +94,12 @@ func FuzzPage(f *testing.F) {
 		sas, err := c.ListServiceAccounts(ctx, nil)
 		checkAPIError(t, "viam.ListServiceAccounts", err)
 		if err == nil {
-			checkStable(t, sas, new(Page[ServiceAccount]))
+			checkStable(t, &sas, new(Page[ServiceAccount]))
 		}
 		ps, err := c.ListPolicies(ctx, nil)
 		checkAPIError(t, "viam.ListPolicies", err)
 		if err == nil {
-			checkStable(t, ps, new(Page[Policy]))
+			checkStable(t, &ps, new(Page[Policy]))
 		}
 	})
 }

@@ -188,23 +188,23 @@ type createPolicyResponse struct {
 // ListPolicies returns one page of the policies the account sees, managed
 // and its own (GET policies-api/v1/policies?pageNumber=&pageSize=&name=).
 // opts may be nil for the first page of [DefaultPageSize] rows.
-func (c *Client) ListPolicies(ctx context.Context, opts *ListOptions) (*Page[Policy], error) {
+func (c *Client) ListPolicies(ctx context.Context, opts *ListOptions) (Page[Policy], error) {
 	q, err := opts.query("viam.ListPolicies")
 	if err != nil {
-		return nil, err
+		return Page[Policy]{}, err
 	}
 	return c.listPolicies("viam.ListPolicies")(ctx, q)
 }
 
 // listPolicies returns a page fetcher whose errors name op.
-func (c *Client) listPolicies(op string) func(context.Context, listQuery) (*Page[Policy], error) {
-	return func(ctx context.Context, q listQuery) (*Page[Policy], error) {
+func (c *Client) listPolicies(op string) func(context.Context, listQuery) (Page[Policy], error) {
+	return func(ctx context.Context, q listQuery) (Page[Policy], error) {
 		var p Page[Policy]
 		if err := getPage(ctx, c, &httpcore.Request{Op: op, Method: http.MethodGet,
 			Path: policiesAPI + "policies", Query: q}, &p); err != nil {
-			return nil, err
+			return Page[Policy]{}, err
 		}
-		return checkPage(c, op, policiesAPI+"policies", &p)
+		return checkPage(c, op, policiesAPI+"policies", p)
 	}
 }
 
@@ -220,24 +220,24 @@ func (c *Client) AllPolicies(ctx context.Context, opts *ListOptions) iter.Seq2[P
 // GetPolicy returns the policy with the given ID, statements included
 // (GET policies-api/v1/policies/{id}). An unknown ID gives an error
 // matching [vngcloud.ErrNotFound].
-func (c *Client) GetPolicy(ctx context.Context, id string) (*Policy, error) {
+func (c *Client) GetPolicy(ctx context.Context, id string) (Policy, error) {
 	const op = "viam.GetPolicy"
 	if err := checkID(op, "policyID", id); err != nil {
-		return nil, err
+		return Policy{}, err
 	}
 	return c.getPolicy(ctx, op, id)
 }
 
-func (c *Client) getPolicy(ctx context.Context, op, id string) (*Policy, error) {
+func (c *Client) getPolicy(ctx context.Context, op, id string) (Policy, error) {
 	var p Policy
 	if err := c.core.Do(ctx, &httpcore.Request{Op: op, Method: http.MethodGet,
 		Path: policiesAPI + "policies/{}", Args: []string{id}}, &p); err != nil {
-		return nil, err
+		return Policy{}, err
 	}
 	if p.ID == "" {
-		return nil, c.shapeError(op, http.MethodGet, policiesAPI+"policies/"+url.PathEscape(id), "the answer names no policy (no id)")
+		return Policy{}, c.shapeError(op, http.MethodGet, policiesAPI+"policies/"+url.PathEscape(id), "the answer names no policy (no id)")
 	}
-	return &p, nil
+	return p, nil
 }
 
 // CreatePolicy creates a policy (POST policies-api/v1/policies, body
@@ -301,16 +301,16 @@ func (c *Client) DeletePolicy(ctx context.Context, id string) error {
 // [vngcloud.ErrNotFound]; more than one exact match (an own policy with a
 // managed policy's name, say) gives an error matching
 // [vngcloud.ErrConflict] that lists their IDs, rather than a guess.
-func (c *Client) FindPolicyByName(ctx context.Context, name string) (*Policy, error) {
+func (c *Client) FindPolicyByName(ctx context.Context, name string) (Policy, error) {
 	const op = "viam.FindPolicyByName"
 	if name == "" {
-		return nil, &vngcloud.ValidationError{Operation: op, Field: "name", Reason: "is empty"}
+		return Policy{}, &vngcloud.ValidationError{Operation: op, Field: "name", Reason: "is empty"}
 	}
 	var ids []string
 	q, _ := (&ListOptions{Name: name}).query(op)
 	for p, err := range all(ctx, op, q, nil, c.listPolicies(op)) {
 		if err != nil {
-			return nil, err
+			return Policy{}, err
 		}
 		if p.Name == name && p.ID != "" {
 			ids = append(ids, p.ID)
@@ -318,16 +318,16 @@ func (c *Client) FindPolicyByName(ctx context.Context, name string) (*Policy, er
 	}
 	switch len(ids) {
 	case 0:
-		return nil, &vngcloud.APIError{Operation: op, Method: http.MethodGet, Path: c.pathOf(policiesAPI + "policies"),
+		return Policy{}, &vngcloud.APIError{Operation: op, Method: http.MethodGet, Path: c.pathOf(policiesAPI + "policies"),
 			Message: fmt.Sprintf("no policy is named %q", name), Kind: vngcloud.ErrNotFound,
 			Hint: "names are case sensitive; list the policies with AllPolicies to see them"}
 	case 1:
 		if err := checkID(op, "policyID", ids[0]); err != nil {
-			return nil, err
+			return Policy{}, err
 		}
 		return c.getPolicy(ctx, op, ids[0])
 	}
-	return nil, &vngcloud.APIError{Operation: op, Method: http.MethodGet, Path: c.pathOf(policiesAPI + "policies"),
+	return Policy{}, &vngcloud.APIError{Operation: op, Method: http.MethodGet, Path: c.pathOf(policiesAPI + "policies"),
 		Message: fmt.Sprintf("%d policies are named %q (IDs %s)", len(ids), name, strings.Join(ids, ", ")),
 		Kind:    vngcloud.ErrConflict, Hint: "get the one you mean with GetPolicy and its ID"}
 }

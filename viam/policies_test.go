@@ -29,7 +29,7 @@ func TestListPolicies(t *testing.T) {
 	got := r.only(t)
 	checkReq(t, got, "GET", "/"+polPath, "pageNumber=0&pageSize=2", "")
 	want(t, "Authorization", got.Auth, "Bearer "+tokenN(1))
-	wantPage := &Page[Policy]{Items: []Policy{
+	wantPage := Page[Policy]{Items: []Policy{
 		{ID: fullAccessID, Name: "vStorageFullAccess", CreatedAt: ms(1695168000000)},
 		{ID: "6f1c2b3a-1d2e-4f50-9a6b-7c8d9e0f1a02", Name: "vStorageReadOnlyAccess", CreatedAt: ms(1695168000000)},
 	}, PageNumber: 0, PageSize: 2, TotalItems: 3, TotalPages: 2}
@@ -67,7 +67,7 @@ func TestGetPolicy(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkReq(t, r.only(t), "GET", "/"+polPath+"/"+fullAccessID, "", "")
-	wantP := &Policy{ID: fullAccessID, Name: "vStorageFullAccess", Description: "Provides full access to vStorage", Manager: ManagerVNGCloud,
+	wantP := Policy{ID: fullAccessID, Name: "vStorageFullAccess", Description: "Provides full access to vStorage", Manager: ManagerVNGCloud,
 		Scope: "global", Root: 53461, Document: VStorageFullAccess(), CreatedAt: ms(1695168000000), InternalID: "650a6e4f2b9c8d1e3f4a5b6c"}
 	if !reflect.DeepEqual(p, wantP) {
 		t.Fatalf("got  %+v\nwant %+v", p, wantP)

@@ -63,7 +63,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	if created.ClientSecret.Reveal() != saSecret {
 		t.Fatalf("secret %q", created.ClientSecret.Reveal())
 	}
-	show(created, *created, created.ClientSecret)
+	show(&created, created, created.ClientSecret)
 	reset, err := h.c.ResetServiceAccountSecret(t.Context(), "s1")
 	if err != nil || reset.Reveal() != resetSecret {
 		t.Fatalf("reset: %q, %v", reset.Reveal(), err)

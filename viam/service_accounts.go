@@ -101,23 +101,23 @@ func ValidateServiceAccountName(name string) error {
 // ListServiceAccounts returns one page of the account's service accounts
 // (GET accounts-api/v1/service-accounts?pageNumber=&pageSize=&name=).
 // opts may be nil for the first page of [DefaultPageSize] rows.
-func (c *Client) ListServiceAccounts(ctx context.Context, opts *ListOptions) (*Page[ServiceAccount], error) {
+func (c *Client) ListServiceAccounts(ctx context.Context, opts *ListOptions) (Page[ServiceAccount], error) {
 	q, err := opts.query("viam.ListServiceAccounts")
 	if err != nil {
-		return nil, err
+		return Page[ServiceAccount]{}, err
 	}
 	return c.listServiceAccounts("viam.ListServiceAccounts")(ctx, q)
 }
 
 // listServiceAccounts returns a page fetcher whose errors name op.
-func (c *Client) listServiceAccounts(op string) func(context.Context, listQuery) (*Page[ServiceAccount], error) {
-	return func(ctx context.Context, q listQuery) (*Page[ServiceAccount], error) {
+func (c *Client) listServiceAccounts(op string) func(context.Context, listQuery) (Page[ServiceAccount], error) {
+	return func(ctx context.Context, q listQuery) (Page[ServiceAccount], error) {
 		var p Page[ServiceAccount]
 		if err := getPage(ctx, c, &httpcore.Request{Op: op, Method: http.MethodGet,
 			Path: accountsAPI + "service-accounts", Query: q}, &p); err != nil {
-			return nil, err
+			return Page[ServiceAccount]{}, err
 		}
-		return checkPage(c, op, accountsAPI+"service-accounts", &p)
+		return checkPage(c, op, accountsAPI+"service-accounts", p)
 	}
 }
 
@@ -134,20 +134,20 @@ func (c *Client) AllServiceAccounts(ctx context.Context, opts *ListOptions) iter
 // GetServiceAccount returns the service account with the given ID
 // (GET accounts-api/v1/service-accounts/{id}). An unknown ID gives an error
 // matching [vngcloud.ErrNotFound].
-func (c *Client) GetServiceAccount(ctx context.Context, id string) (*ServiceAccount, error) {
+func (c *Client) GetServiceAccount(ctx context.Context, id string) (ServiceAccount, error) {
 	const op = "viam.GetServiceAccount"
 	if err := checkID(op, "serviceAccountID", id); err != nil {
-		return nil, err
+		return ServiceAccount{}, err
 	}
 	var sa ServiceAccount
 	if err := c.core.Do(ctx, &httpcore.Request{Op: op, Method: http.MethodGet,
 		Path: accountsAPI + "service-accounts/{}", Args: []string{id}}, &sa); err != nil {
-		return nil, err
+		return ServiceAccount{}, err
 	}
 	if sa.ID == "" {
-		return nil, c.shapeError(op, http.MethodGet, accountsAPI+"service-accounts/"+url.PathEscape(id), "the answer names no service account (no id)")
+		return ServiceAccount{}, c.shapeError(op, http.MethodGet, accountsAPI+"service-accounts/"+url.PathEscape(id), "the answer names no service account (no id)")
 	}
-	return &sa, nil
+	return sa, nil
 }
 
 // CreateServiceAccount creates a service account
@@ -161,10 +161,10 @@ func (c *Client) GetServiceAccount(ctx context.Context, id string) (*ServiceAcco
 // already taken answers 409 ([vngcloud.ErrConflict]). If the service
 // creates the account but its answer has no clientSecret, the account is
 // returned together with an error saying to reset the secret.
-func (c *Client) CreateServiceAccount(ctx context.Context, req CreateServiceAccountRequest) (*CreatedServiceAccount, error) {
+func (c *Client) CreateServiceAccount(ctx context.Context, req CreateServiceAccountRequest) (CreatedServiceAccount, error) {
 	const op = "viam.CreateServiceAccount"
 	if err := ValidateServiceAccountName(req.Name); err != nil {
-		return nil, renamed(op, err)
+		return CreatedServiceAccount{}, renamed(op, err)
 	}
 	var out CreatedServiceAccount
 	unsure := fmt.Sprintf("list service accounts with name %q to see whether it was created; if it was, its secret is lost: reset it with ResetServiceAccountSecret", req.Name)
@@ -172,12 +172,12 @@ func (c *Client) CreateServiceAccount(ctx context.Context, req CreateServiceAcco
 		Path: accountsAPI + "service-accounts", Body: req, Once: true, IfUnsure: unsure,
 	}, &out)
 	if err != nil {
-		return nil, err
+		return CreatedServiceAccount{}, err
 	}
 	if out.ID == "" {
 		ae := c.shapeError(op, http.MethodPost, accountsAPI+"service-accounts", "the answer names no service account (no id)")
 		ae.MaybeApplied, ae.Hint = true, unsure
-		return nil, ae
+		return CreatedServiceAccount{}, ae
 	}
 	if out.Name == "" {
 		out.Name = req.Name
@@ -186,11 +186,11 @@ func (c *Client) CreateServiceAccount(ctx context.Context, req CreateServiceAcco
 		out.Description = req.Description
 	}
 	if out.ClientSecret.IsZero() {
-		return &out, &vngcloud.APIError{Operation: op, Method: http.MethodPost, Path: c.pathOf(accountsAPI + "service-accounts"),
+		return out, &vngcloud.APIError{Operation: op, Method: http.MethodPost, Path: c.pathOf(accountsAPI + "service-accounts"),
 			StatusCode: http.StatusCreated, Message: "the service account was created but the response carried no clientSecret",
 			Hint: "get a secret with ResetServiceAccountSecret(" + fmt.Sprintf("%q", out.ID) + ")"}
 	}
-	return &out, nil
+	return out, nil
 }
 
 // renamed moves a ValidationError to another operation.

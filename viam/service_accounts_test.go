@@ -27,7 +27,7 @@ func TestListServiceAccounts(t *testing.T) {
 	got := r.only(t)
 	checkReq(t, got, "GET", "/"+saPath, "name=backup+up&pageNumber=0&pageSize=2", "")
 	want(t, "Authorization", got.Auth, "Bearer "+tokenN(1))
-	wantPage := &Page[ServiceAccount]{
+	wantPage := Page[ServiceAccount]{
 		Items: []ServiceAccount{
 			{ID: "a3f1c2d4-5b6e-4f70-8a91-b2c3d4e5f601", ClientID: "7c9e6679-7425-40de-944b-e07fc1f90ae7", Name: "backup-uploader",
 				Description: "nightly backups to vStorage", AccessTokenLifeSpan: 1800, CreatedAt: ms(1727337600123), Enabled: true, LastUse: ms(1727424000000)},
@@ -189,8 +189,8 @@ func TestGetServiceAccount(t *testing.T) {
 	want(t, "Authorization", got.Auth, "Bearer "+tokenN(1))
 	wantSA := ServiceAccount{ID: id, ClientID: "7c9e6679-7425-40de-944b-e07fc1f90ae7", Name: "backup-uploader",
 		Description: "nightly backups to vStorage", AccessTokenLifeSpan: 1800, CreatedAt: ms(1727337600123), Enabled: true, LastUse: ms(1727424000000)}
-	if *sa != wantSA {
-		t.Fatalf("got %+v\nwant %+v", *sa, wantSA)
+	if sa != wantSA {
+		t.Fatalf("got %+v\nwant %+v", sa, wantSA)
 	}
 	for _, bad := range []string{"", "..", "a/b", "a b"} {
 		if _, err := h.c.GetServiceAccount(t.Context(), bad); !errors.Is(err, vngcloud.ErrInvalidInput) {
@@ -237,7 +237,7 @@ func TestCreateServiceAccountWithoutSecret(t *testing.T) {
 	h := newHarness(t)
 	h.on(http.MethodPost, saPath, reply(201, `{"id":"x1","name":"n"}`))
 	out, err := h.c.CreateServiceAccount(t.Context(), CreateServiceAccountRequest{Name: "n"})
-	if err == nil || out == nil || out.ID != "x1" || !strings.Contains(err.Error(), "ResetServiceAccountSecret") {
+	if err == nil || out.ID != "x1" || !strings.Contains(err.Error(), "ResetServiceAccountSecret") {
 		t.Fatalf("out = %+v, err = %v", out, err)
 	}
 }

@@ -222,7 +222,7 @@ func NewClientCredentials(clientID string, clientSecret vngcloud.Secret, opts ..
 		return nil, named(op, err)
 	}
 	st.core = core
-	st.tokenURL = core.BaseURL() + st.path
+	st.tokenURL = core.Endpoint() + st.path
 	st.basic = vngcloud.Secret(base64.StdEncoding.EncodeToString([]byte(clientID + ":" + clientSecret.Reveal())))
 	st.cache = vngcloud.NewTokenCache(st.fetch)
 	return &ClientCredentials{st: st}, nil

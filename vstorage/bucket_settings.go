@@ -21,45 +21,45 @@ func settingsRequest(op, method, what, projectID, bucket string, body any, write
 	return r, sendOpts{settings: true, project: projectID, bucket: bucket, write: write, readBack: readBack}
 }
 
-// ---- Bucket policy (API doc §2.3 #8, §2.4) ----
+// ---- Bucket policy (docs/api.md §2.3 #8, §2.4) ----
 
-// GetBucketPolicy returns the bucket's policy, or nil and no error when the
-// bucket has none. A missing bucket is an error matching
+// GetBucketPolicy returns the bucket's policy, or the zero BucketPolicy
+// (no Version, no Statement) and no error when the bucket has none. A missing bucket is an error matching
 // vngcloud.ErrNotFound (the API answers an empty body; the bucket is then
 // read once to tell).
 //
 // Endpoint: GET ceph/projects/{projectID}/buckets/{bucket}/policy; the
 // API returns the document as a JSON string in data, or null.
-func (c *Client) GetBucketPolicy(ctx context.Context, projectID, bucket string) (*BucketPolicy, error) {
+func (c *Client) GetBucketPolicy(ctx context.Context, projectID, bucket string) (BucketPolicy, error) {
 	const op = "vstorage.GetBucketPolicy"
 	if err := checkBucket(op, projectID, bucket); err != nil {
-		return nil, err
+		return BucketPolicy{}, err
 	}
 	r, o := settingsRequest(op, http.MethodGet, "policy", projectID, bucket, nil, false, "")
 	env, err := c.send(ctx, r, o)
 	if err != nil {
-		return nil, err
+		return BucketPolicy{}, err
 	}
 	data := bytes.TrimSpace(env.Data)
 	if isNull(data) {
-		return nil, nil
+		return BucketPolicy{}, nil
 	}
 	doc := data
 	if data[0] == '"' {
 		var s string
 		if err := json.Unmarshal(data, &s); err != nil {
-			return nil, c.shapeError(r, "data: "+err.Error(), err)
+			return BucketPolicy{}, c.shapeError(r, "data: "+err.Error(), err)
 		}
 		if strings.TrimSpace(s) == "" {
-			return nil, nil
+			return BucketPolicy{}, nil
 		}
 		doc = []byte(s)
 	}
 	var p BucketPolicy
 	if err := httpcore.Decode(doc, &p); err != nil {
-		return nil, c.shapeError(r, "the bucket policy document: "+err.Error(), err)
+		return BucketPolicy{}, c.shapeError(r, "the bucket policy document: "+err.Error(), err)
 	}
-	return &p, nil
+	return p, nil
 }
 
 // PutBucketPolicy replaces the bucket's policy with policy. It fills in
@@ -105,7 +105,7 @@ func (c *Client) DeleteBucketPolicy(ctx context.Context, projectID, bucket strin
 	return exec(ctx, c, r, o)
 }
 
-// ---- Versioning (API doc §2.3 #9) ----
+// ---- Versioning (docs/api.md §2.3 #9) ----
 
 // VersioningStatus is a bucket's versioning state.
 type VersioningStatus string
@@ -154,15 +154,15 @@ func (c *Client) GetBucketVersioning(ctx context.Context, projectID, bucket stri
 	return v, nil
 }
 
-// SetBucketVersioning sets the bucket's versioning to VersioningEnabled or
+// PutBucketVersioning sets the bucket's versioning to VersioningEnabled or
 // VersioningSuspended. VersioningOff is refused (nothing is sent): a
 // bucket cannot return to Off, and suspending keeps the versions already
 // stored. Versions use quota.
 //
 // Endpoint: PUT ceph/projects/{projectID}/buckets/{bucket}/versioning,
 // body {"enable":true|false}.
-func (c *Client) SetBucketVersioning(ctx context.Context, projectID, bucket string, status VersioningStatus) error {
-	const op = "vstorage.SetBucketVersioning"
+func (c *Client) PutBucketVersioning(ctx context.Context, projectID, bucket string, status VersioningStatus) error {
+	const op = "vstorage.PutBucketVersioning"
 	if err := checkBucket(op, projectID, bucket); err != nil {
 		return err
 	}
@@ -181,7 +181,7 @@ func (c *Client) SetBucketVersioning(ctx context.Context, projectID, bucket stri
 	return exec(ctx, c, r, o)
 }
 
-// ---- CORS (API doc §2.3 #10) ----
+// ---- CORS (docs/api.md §2.3 #10) ----
 
 // CORSRule is one CORS rule of a bucket.
 type CORSRule struct {
@@ -332,7 +332,7 @@ func (c *Client) DeleteBucketCORS(ctx context.Context, projectID, bucket string)
 	return exec(ctx, c, r, o)
 }
 
-// ---- Encryption (API doc §2.3 #11) ----
+// ---- Encryption (docs/api.md §2.3 #11) ----
 
 // BucketEncryption is a bucket's server-side encryption setting
 // (server-managed keys).
@@ -356,14 +356,14 @@ func (c *Client) GetBucketEncryption(ctx context.Context, projectID, bucket stri
 	return BucketEncryption{Enabled: bool(w.Encryption)}, err
 }
 
-// SetBucketEncryption turns the bucket's server-side encryption on or off.
+// PutBucketEncryption turns the bucket's server-side encryption on or off.
 // The API has refused this with an envelope 403 for some identities, which
 // is an error matching vngcloud.ErrForbidden.
 //
 // Endpoint: PUT ceph/projects/{projectID}/buckets/{bucket}/encryption,
 // body {"enable":true|false}.
-func (c *Client) SetBucketEncryption(ctx context.Context, projectID, bucket string, enabled bool) error {
-	const op = "vstorage.SetBucketEncryption"
+func (c *Client) PutBucketEncryption(ctx context.Context, projectID, bucket string, enabled bool) error {
+	const op = "vstorage.PutBucketEncryption"
 	if err := checkBucket(op, projectID, bucket); err != nil {
 		return err
 	}

@@ -16,11 +16,11 @@ import (
 )
 
 // bucketListLimit is the per-project bucket cap, so one call lists every
-// bucket (API doc §2.2 "Pagination").
+// bucket (docs/api.md §2.2 "Pagination").
 const bucketListLimit = "1000"
 
 // Bucket is a vStorage bucket as the bucket list and the bucket details
-// describe it (API doc §2.3 #4, #5).
+// describe it (docs/api.md §2.3 #4, #5).
 type Bucket struct {
 	// Name is the bucket's name.
 	Name string `json:"name"`
@@ -188,7 +188,7 @@ func checkBucket(op, projectID, bucket string) error {
 // results (isNext), ListBuckets returns an error rather than a partial
 // list.
 //
-// Endpoint: GET ceph/projects/{projectID}?limit=1000 (API doc §2.3 #4).
+// Endpoint: GET ceph/projects/{projectID}?limit=1000 (docs/api.md §2.3 #4).
 func (c *Client) ListBuckets(ctx context.Context, projectID string) ([]Bucket, error) {
 	const op = "vstorage.ListBuckets"
 	if err := checkID(op, "projectID", projectID); err != nil {
@@ -223,7 +223,7 @@ func (c *Client) ListBuckets(ctx context.Context, projectID string) ([]Bucket, e
 // matching vngcloud.ErrNotFound. CreatedAt is zero here (the API sends
 // null); Owner is set.
 //
-// Endpoint: GET ceph/projects/{projectID}/{bucket}/details (API doc §2.3
+// Endpoint: GET ceph/projects/{projectID}/{bucket}/details (docs/api.md §2.3
 // #5).
 func (c *Client) GetBucket(ctx context.Context, projectID, bucket string) (Bucket, error) {
 	const op = "vstorage.GetBucket"
@@ -246,7 +246,7 @@ func (c *Client) GetBucket(ctx context.Context, projectID, bucket string) (Bucke
 // project: bucket creation is not restricted by bucket policies.
 //
 // Endpoint: POST ceph/projects/{projectID}/buckets/{bucket}, body
-// {"status":"Disabled"} (API doc §2.3 #6).
+// {"status":"Disabled"} (docs/api.md §2.3 #6).
 func (c *Client) CreateBucket(ctx context.Context, projectID, bucket string) (Bucket, error) {
 	const op = "vstorage.CreateBucket"
 	if err := checkBucket(op, projectID, bucket); err != nil {

@@ -16,7 +16,7 @@ import (
 )
 
 // DefaultEndpoint is the base URL of the documented vStorage management API
-// of HCM04, which takes service-account tokens (API doc §2.1).
+// of HCM04, which takes service-account tokens (docs/api.md §2.1).
 const DefaultEndpoint = region.DefaultAPIEndpoint
 
 // ConsoleEndpoint is the base URL of the undocumented console API, which
@@ -123,14 +123,15 @@ func NewClient(opts ...vngcloud.Option) (*Client, error) {
 		return nil, err
 	}
 	c.core = core
-	if u, err := url.Parse(core.BaseURL()); err == nil {
+	if u, err := url.Parse(core.Endpoint()); err == nil {
 		c.basePath = u.Path
 	}
 	return c, nil
 }
 
-// BaseURL returns the base URL that request paths are resolved against.
-func (c *Client) BaseURL() string { return c.core.BaseURL() }
+// Endpoint returns the base URL that request paths are resolved against:
+// the region's API endpoint, or the one given with WithEndpoint.
+func (c *Client) Endpoint() string { return c.core.Endpoint() }
 
 // Region returns the storage region the client acts in. Its Name is empty
 // when the client was given the region's UUID instead of its name.

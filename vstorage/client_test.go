@@ -28,8 +28,8 @@ func TestCallsSentOnce(t *testing.T) {
 	}{
 		"CreateS3Key": {"POST", pKeys, callCreateKey, "a key you do not know may have been created"},
 		"DeleteS3Key": {"DELETE", pKey, callDeleteKey, "whether the key is gone"},
-		"AttachS3Key": {"PUT", pAttach, callAttach, "look at the key's subUserId"},
-		"DetachS3Key": {"PUT", pDetach, callDetach, "look at the key's subUserId"},
+		"LinkS3Key":   {"PUT", pAttach, callAttach, "look at the key's subUserId"},
+		"UnlinkS3Key": {"PUT", pDetach, callDetach, "look at the key's subUserId"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -60,7 +60,7 @@ func TestConnectionLostOnceCall(t *testing.T) {
 		e.rec.add(req)
 		return nil, errors.New("connection reset by peer")
 	})
-	err := e.c.AttachS3Key(t.Context(), projID, keyID, saID)
+	err := e.c.LinkS3Key(t.Context(), projID, keyID, saID)
 	matchesOnly(t, err, vngcloud.ErrMaybeApplied)
 	if n := len(e.rec.to("PUT", pAttach)); n != 1 {
 		t.Fatalf("%d requests, want 1", n)
@@ -304,8 +304,8 @@ func TestNewClientEndpoints(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.BaseURL() != tc.base || c.Region().Name != tc.region {
-			t.Errorf("base %q region %q, want %q %q", c.BaseURL(), c.Region().Name, tc.base, tc.region)
+		if c.Endpoint() != tc.base || c.Region().Name != tc.region {
+			t.Errorf("base %q region %q, want %q %q", c.Endpoint(), c.Region().Name, tc.base, tc.region)
 		}
 	}
 	for name, opts := range map[string][]vngcloud.Option{
@@ -350,21 +350,21 @@ func TestInvalidInputSendsNothing(t *testing.T) {
 	e := newEnv(t)
 	ctx := t.Context()
 	calls := map[string]func() error{
-		"ListBuckets ..":       func() error { _, err := e.c.ListBuckets(ctx, ".."); return err },
-		"GetProject empty":     func() error { _, err := e.c.GetProject(ctx, ""); return err },
-		"GetBucket upper":      func() error { _, err := e.c.GetBucket(ctx, projID, "Media"); return err },
-		"CreateBucket short":   func() error { _, err := e.c.CreateBucket(ctx, projID, "ab"); return err },
-		"CreateBucket slash":   func() error { _, err := e.c.CreateBucket(ctx, projID, "a/b/c"); return err },
-		"DeleteBucket ip":      func() error { return e.c.DeleteBucket(ctx, projID, "192.168.5.4") },
-		"DeleteS3Key space":    func() error { return e.c.DeleteS3Key(ctx, projID, "a b") },
-		"AttachS3Key no SA":    func() error { return e.c.AttachS3Key(ctx, projID, keyID, "") },
-		"AttachS3Key only sa-": func() error { return e.c.AttachS3Key(ctx, projID, keyID, "sa-") },
-		"Principal slash":      func() error { _, err := e.c.EnsureServiceAccountPrincipal(ctx, projID, "a/b"); return err },
-		"Usage zero from":      func() error { _, err := e.c.ProjectUsage(ctx, projID, time.Time{}, day2); return err },
-		"Usage reversed":       func() error { _, err := e.c.ProjectUsage(ctx, projID, day2, day1); return err },
-		"Versioning Off":       func() error { return e.c.SetBucketVersioning(ctx, projID, bucket, VersioningOff) },
-		"Versioning bogus":     func() error { return e.c.SetBucketVersioning(ctx, projID, bucket, "on") },
-		"CORS none":            func() error { return e.c.PutBucketCORS(ctx, projID, bucket, nil) },
+		"ListBuckets ..":     func() error { _, err := e.c.ListBuckets(ctx, ".."); return err },
+		"GetProject empty":   func() error { _, err := e.c.GetProject(ctx, ""); return err },
+		"GetBucket upper":    func() error { _, err := e.c.GetBucket(ctx, projID, "Media"); return err },
+		"CreateBucket short": func() error { _, err := e.c.CreateBucket(ctx, projID, "ab"); return err },
+		"CreateBucket slash": func() error { _, err := e.c.CreateBucket(ctx, projID, "a/b/c"); return err },
+		"DeleteBucket ip":    func() error { return e.c.DeleteBucket(ctx, projID, "192.168.5.4") },
+		"DeleteS3Key space":  func() error { return e.c.DeleteS3Key(ctx, projID, "a b") },
+		"LinkS3Key no SA":    func() error { return e.c.LinkS3Key(ctx, projID, keyID, "") },
+		"LinkS3Key only sa-": func() error { return e.c.LinkS3Key(ctx, projID, keyID, "sa-") },
+		"Principal slash":    func() error { _, err := e.c.EnsureServiceAccountPrincipal(ctx, projID, "a/b"); return err },
+		"Usage zero from":    func() error { _, err := e.c.ProjectUsage(ctx, projID, time.Time{}, day2); return err },
+		"Usage reversed":     func() error { _, err := e.c.ProjectUsage(ctx, projID, day2, day1); return err },
+		"Versioning Off":     func() error { return e.c.PutBucketVersioning(ctx, projID, bucket, VersioningOff) },
+		"Versioning bogus":   func() error { return e.c.PutBucketVersioning(ctx, projID, bucket, "on") },
+		"CORS none":          func() error { return e.c.PutBucketCORS(ctx, projID, bucket, nil) },
 		"CORS lower method": func() error {
 			return e.c.PutBucketCORS(ctx, projID, bucket, []CORSRule{{AllowedOrigins: []string{"*"}, AllowedMethods: []string{"get"}}})
 		},

@@ -15,13 +15,13 @@
 //
 // # API surfaces
 //
-// vStorage has three APIs (API doc §2.1):
+// vStorage has three APIs (docs/api.md §2.1):
 //
 //   - The documented vStorage API for service-account tokens,
 //     https://hcm04-api.vstorage.vngcloud.vn/api/v1/ ([DefaultEndpoint]).
 //     Its billing-statistics and project-create paths are documented; that
 //     it serves the bucket, key and settings paths used here under the
-//     same names as the console API is an unverified lead (API doc §6
+//     same names as the console API is an unverified lead (docs/api.md §6
 //     item 1).
 //   - The undocumented console API for IAM-user tokens,
 //     https://vstorage.console.greennode.ai/internal/v1/
@@ -31,7 +31,7 @@
 //   - The S3 data plane (SigV4 with an S3 key), which this package does not
 //     wrap.
 //
-// Also not confirmed (API doc §6): the HAN02 management host
+// Also not confirmed (docs/api.md §6): the HAN02 management host
 // (region.HAN02().APIEndpoint follows the HCM04 pattern; override it with
 // vngcloud.WithEndpoint), the response shape of the statistics calls (see
 // [Statistics]), any paging of the bucket list beyond one call of 1000,
@@ -42,7 +42,7 @@
 //
 // Every call except [Client.ListRegions] sends the headers "region" and
 // "region_id", both set to the region's UUID: without them the API answers
-// "no projects", code 114 or 403 (API doc §1.3). The client looks the UUID
+// "no projects", code 114 or 403 (docs/api.md §1.3). The client looks the UUID
 // up by region name with ListRegions on the first call that needs it, once
 // per client, and keeps it; concurrent first calls share one lookup, and
 // a failed lookup is tried again on the next call. A region name the
@@ -88,7 +88,7 @@
 //
 // # Calls sent once
 //
-// CreateS3Key, DeleteS3Key, AttachS3Key and DetachS3Key are never retried.
+// CreateS3Key, DeleteS3Key, LinkS3Key and UnlinkS3Key are never retried.
 // After an ambiguous failure (a 5xx, a lost connection, an unreadable
 // answer, envelope code -1) their error matches vngcloud.ErrMaybeApplied
 // and its Hint says how to check: list the keys (ListS3Keys) and look for

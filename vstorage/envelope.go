@@ -14,7 +14,7 @@ import (
 	"github.com/vstorage-sdk/vngcloud/internal/httpcore"
 )
 
-// envelope is the wrapper of every vStorage response (API doc §2.2):
+// envelope is the wrapper of every vStorage response (docs/api.md §2.2):
 // {success, code, errorMsg, action, data | datas, isNext}.
 type envelope struct {
 	Success *bool           `json:"success"`
@@ -316,7 +316,7 @@ func (c *Client) regionLabel() string {
 }
 
 // kindFor maps a vStorage code and message to a sentinel and a hint
-// (API doc §2.2 "Envelope codes seen live").
+// (docs/api.md §2.2 "Envelope codes seen live").
 //
 //lint:ignore ST1008 the first result is a sentinel to match, not a failure of kindFor
 func (c *Client) kindFor(code, msg string) (error, string) {
@@ -354,13 +354,13 @@ func (c *Client) kindFor(code, msg string) (error, string) {
 		return nil, ""
 	}
 	if n, err := strconv.Atoi(code); err == nil && n >= 400 && n <= 599 {
-		return vngcloud.KindForStatus(n), ""
+		return httpcore.KindForStatus(n), ""
 	}
 	return nil, ""
 }
 
 // missingBucket handles an empty 200 on a settings route: the API answers
-// so when the bucket is missing (API doc §2.2). The bucket is read once;
+// so when the bucket is missing (docs/api.md §2.2). The bucket is read once;
 // if it is gone the call fails with ErrNotFound, otherwise with the
 // empty-body error.
 func (c *Client) missingBucket(ctx context.Context, r *httpcore.Request, ae *vngcloud.APIError, o sendOpts) error {

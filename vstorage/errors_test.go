@@ -32,8 +32,8 @@ func keyCall(f func(ctx context.Context, c *Client) error) func(ctx context.Cont
 var (
 	callCreateKey = keyCall(func(ctx context.Context, c *Client) error { _, err := c.CreateS3Key(ctx, projID); return err })
 	callDeleteKey = keyCall(func(ctx context.Context, c *Client) error { return c.DeleteS3Key(ctx, projID, keyID) })
-	callAttach    = keyCall(func(ctx context.Context, c *Client) error { return c.AttachS3Key(ctx, projID, keyID, saID) })
-	callDetach    = keyCall(func(ctx context.Context, c *Client) error { return c.DetachS3Key(ctx, projID, keyID) })
+	callAttach    = keyCall(func(ctx context.Context, c *Client) error { return c.LinkS3Key(ctx, projID, keyID, saID) })
+	callDetach    = keyCall(func(ctx context.Context, c *Client) error { return c.UnlinkS3Key(ctx, projID, keyID) })
 	callListKeys  = keyCall(func(ctx context.Context, c *Client) error { _, err := c.ListS3Keys(ctx, projID); return err })
 	callGetBucket = keyCall(func(ctx context.Context, c *Client) error { _, err := c.GetBucket(ctx, projID, bucket); return err })
 	callList      = keyCall(func(ctx context.Context, c *Client) error { _, err := c.ListBuckets(ctx, projID); return err })
@@ -89,7 +89,7 @@ func TestErrorMappings(t *testing.T) {
 		{name: "envelope 404 on delete", fixture: "error_404.json", method: "DELETE", path: pBucket, call: callDeleteB,
 			code: "404", want: []error{vngcloud.ErrNotFound}},
 		{name: "envelope 403", fixture: "error_403.json", method: "PUT", path: pBucket + "/encryption",
-			call: func(ctx context.Context, c *Client) error { return c.SetBucketEncryption(ctx, projID, bucket, true) },
+			call: func(ctx context.Context, c *Client) error { return c.PutBucketEncryption(ctx, projID, bucket, true) },
 			code: "403", want: []error{vngcloud.ErrForbidden}},
 		{name: "envelope 400", fixture: "error_400_policy.json", method: "PUT", path: pBucket + "/policy",
 			call: func(ctx context.Context, c *Client) error {
@@ -174,7 +174,7 @@ func TestEmptyBodyWhereDataWasExpected(t *testing.T) {
 			return err
 		}, false},
 		"CreateS3Key": {"POST", pKeys, callCreateKey, true},
-		"AttachS3Key": {"PUT", pAttach, callAttach, true},
+		"LinkS3Key":   {"PUT", pAttach, callAttach, true},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -270,8 +270,8 @@ func TestSettingsRoutesMissingBucket(t *testing.T) {
 			_, err := c.GetBucketVersioning(ctx, projID, bucket)
 			return err
 		}},
-		{"SetBucketVersioning", "PUT", "versioning", true, func(ctx context.Context, c *Client) error {
-			return c.SetBucketVersioning(ctx, projID, bucket, VersioningSuspended)
+		{"PutBucketVersioning", "PUT", "versioning", true, func(ctx context.Context, c *Client) error {
+			return c.PutBucketVersioning(ctx, projID, bucket, VersioningSuspended)
 		}},
 		{"GetBucketCORS", "GET", "cors", false, func(ctx context.Context, c *Client) error {
 			_, err := c.GetBucketCORS(ctx, projID, bucket)

@@ -27,6 +27,9 @@ func fakeVStorage() *httptest.Server {
 	type key struct{ id, access, sub string }
 	var keys []key
 	policies := map[string]string{}
+	// The account's one service account: its vIAM ID and its name. The
+	// storage sub-user is named after the NAME; the calls take the ID.
+	serviceAccounts := map[string]string{exampleSAID: "media-uploader"}
 	n := 0
 
 	ok := func(w http.ResponseWriter, field string, v any) {
@@ -97,7 +100,12 @@ func fakeVStorage() *httptest.Server {
 				}
 			}
 		case path == "users/details":
-			ok(w, "data", map[string]any{"subUserId": "ops-53001234:" + r.URL.Query().Get("iam_account_id")})
+			name, known := serviceAccounts[strings.TrimPrefix(r.URL.Query().Get("iam_account_id"), "sa-")]
+			if !known {
+				fail(w, 114, "StatusCode=404 service account not found")
+				return
+			}
+			ok(w, "data", map[string]any{"subUserId": "ops-53001234:sa-" + name})
 		case path == "users/s3_keys" && r.Method == "GET":
 			out := []map[string]any{}
 			for _, k := range keys {
@@ -117,11 +125,14 @@ func fakeVStorage() *httptest.Server {
 			}
 			var body struct{ ServiceAccountID string }
 			json.NewDecoder(r.Body).Decode(&body)
+			name, known := serviceAccounts[body.ServiceAccountID]
 			switch {
+			case seg[3] == "attach" && !known:
+				fail(w, 114, "StatusCode=404 service account not found")
 			case seg[3] == "attach" && keys[i].sub != "":
 				fail(w, 114, "This S3 key is already attached with this service account")
 			case seg[3] == "attach":
-				keys[i].sub = "ops-53001234:sa-media-uploader"
+				keys[i].sub = "ops-53001234:sa-" + name
 				ok(w, "", nil)
 			case keys[i].sub == "":
 				fail(w, 114, "This S3 key is not attached to any service account.")
@@ -162,15 +173,15 @@ func ExampleNewClient() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(c.BaseURL(), c.Region())
+	fmt.Println(c.Endpoint(), c.Region())
 
 	// A management region name picks the storage region and its API.
 	c, _ = vstorage.NewClient(vngcloud.WithRegion("han-1"))
-	fmt.Println(c.BaseURL(), c.Region())
+	fmt.Println(c.Endpoint(), c.Region())
 
 	// The console API (IAM-user tokens), without code changes.
 	c, _ = vstorage.NewClient(vngcloud.WithEndpoint(vstorage.ConsoleEndpoint), vngcloud.WithRegion("HCM04"))
-	fmt.Println(c.BaseURL(), c.Region())
+	fmt.Println(c.Endpoint(), c.Region())
 	// Output:
 	// https://hcm04-api.vstorage.vngcloud.vn/api/v1/ HCM04
 	// https://han02-api.vstorage.vngcloud.vn/api/v1/ HAN02
@@ -266,15 +277,20 @@ func ExampleClient_CreateS3Key() {
 	// true
 }
 
-// The recipe of a key that can read and write one bucket only: the
-// service account's principal in the bucket policy, and a key attached
-// to the service account.
-func ExampleClient_AttachS3Key() {
+// exampleSAID is the vIAM ID of the examples' service account
+// "media-uploader", as viam.ServiceAccount.ID gives it.
+const exampleSAID = "8f2c1e04-5b7a-4d2e-9c61-3a0f7e9b1d25"
+
+// The recipe of a key that can read and write one bucket only (the
+// console's "link a key to a service account"): the service account's
+// principal in the bucket policy, and a key linked to the service account.
+// Both calls take the service account's vIAM ID, not its name.
+func ExampleClient_LinkS3Key() {
 	srv := fakeVStorage()
 	defer srv.Close()
 	c := newExampleClient(srv)
 	ctx := context.Background()
-	const project, sa = "p1", "media-uploader"
+	const project, sa = "p1", exampleSAID
 
 	p, err := c.EnsureServiceAccountPrincipal(ctx, project, sa)
 	if err != nil {
@@ -287,7 +303,7 @@ func ExampleClient_AttachS3Key() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := c.AttachS3Key(ctx, project, k.ID, sa); err != nil {
+	if err := c.LinkS3Key(ctx, project, k.ID, sa); err != nil {
 		// Do not keep an unrestricted key around: delete it.
 		_ = c.DeleteS3Key(ctx, project, k.ID)
 		log.Fatal(err)
@@ -296,20 +312,20 @@ func ExampleClient_AttachS3Key() {
 	fmt.Println("principal:", p.ARN)
 	fmt.Println("restricted:", got.Restricted(), "as", got.ServiceAccountName())
 
-	err = c.AttachS3Key(ctx, project, k.ID, sa)
-	fmt.Println("repeat attach is a conflict:", errors.Is(err, vngcloud.ErrConflict))
+	err = c.LinkS3Key(ctx, project, k.ID, sa)
+	fmt.Println("repeat link is a conflict:", errors.Is(err, vngcloud.ErrConflict))
 
-	if err := c.DetachS3Key(ctx, project, k.ID); err != nil {
+	if err := c.UnlinkS3Key(ctx, project, k.ID); err != nil {
 		log.Fatal(err)
 	}
 	got, _ = c.GetS3Key(ctx, project, k.ID)
-	fmt.Println("restricted after detach:", got.Restricted())
+	fmt.Println("restricted after unlink:", got.Restricted())
 	fmt.Println(c.DeleteS3Key(ctx, project, k.ID))
 	// Output:
 	// principal: arn:aws:iam:::user/ops-53001234:sa-media-uploader
 	// restricted: true as media-uploader
-	// repeat attach is a conflict: true
-	// restricted after detach: false
+	// repeat link is a conflict: true
+	// restricted after unlink: false
 	// <nil>
 }
 
@@ -320,7 +336,7 @@ func ExampleClient_GetBucketPolicy() {
 	ctx := context.Background()
 
 	p, err := c.GetBucketPolicy(ctx, "p1", "media-assets")
-	fmt.Println(p == nil, err) // no policy yet: nil, no error
+	fmt.Println(len(p.Statement), err) // no policy yet: no statement, no error
 
 	policy := vstorage.ReadWriteBucketPolicy("media-assets", vstorage.PrincipalARN("ops-53001234:sa-app"))
 	policy.Statement = append(policy.Statement, vstorage.PolicyStatement{
@@ -338,7 +354,7 @@ func ExampleClient_GetBucketPolicy() {
 		fmt.Println(s.Sid, s.Principal.Anyone)
 	}
 	// Output:
-	// true <nil>
+	// 0 <nil>
 	// ReadWriteBucket false
 	// ReadWriteObjects false
 	// PublicRead true

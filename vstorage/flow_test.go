@@ -136,24 +136,24 @@ func TestFlowKeyForServiceAccount(t *testing.T) {
 	}
 
 	// Attach it: now restricted, acting as the service account.
-	must(c.AttachS3Key(ctx, projID, k.ID, saID))
+	must(c.LinkS3Key(ctx, projID, k.ID, saID))
 	got, err = c.GetS3Key(ctx, projID, k.ID)
 	must(err)
 	if !got.Restricted() || got.SubUserID != p.SubUserID || got.ServiceAccountName() != "media-uploader" {
 		t.Fatalf("attached key %+v", got)
 	}
 	// A repeat attach is refused as a conflict.
-	err = c.AttachS3Key(ctx, projID, k.ID, saID)
+	err = c.LinkS3Key(ctx, projID, k.ID, saID)
 	matchesOnly(t, err, vngcloud.ErrConflict)
 
 	// Detach it: unrestricted again; a repeat detach is a conflict.
-	must(c.DetachS3Key(ctx, projID, k.ID))
+	must(c.UnlinkS3Key(ctx, projID, k.ID))
 	got, err = c.GetS3Key(ctx, projID, k.ID)
 	must(err)
 	if got.Restricted() {
 		t.Fatalf("detached key %+v", got)
 	}
-	err = c.DetachS3Key(ctx, projID, k.ID)
+	err = c.UnlinkS3Key(ctx, projID, k.ID)
 	matchesOnly(t, err, vngcloud.ErrConflict)
 
 	// Delete it: gone; a repeat delete is not found.

@@ -13,9 +13,9 @@ import (
 	"github.com/vstorage-sdk/vngcloud/internal/httpcore"
 )
 
-// S3Key is an S3 access key of a project (API doc §2.3 #13, #14).
+// S3Key is an S3 access key of a project (docs/api.md §2.3 #13, #14).
 //
-// A key is either unrestricted or restricted by vIAM (API doc §3.5): an
+// A key is either unrestricted or restricted by vIAM (docs/api.md §3.5): an
 // unrestricted key has its creator's rights on every bucket of the
 // project; a restricted key is attached to a service account, acts as it,
 // and gets bucket rights only from bucket policies naming the service
@@ -105,7 +105,7 @@ func checkKey(op, projectID, keyID string) error {
 
 // ListS3Keys lists the S3 keys of a project (at most 10), without secrets.
 //
-// Endpoint: GET users/s3_keys?projectId={projectID} (API doc §2.3 #13).
+// Endpoint: GET users/s3_keys?projectId={projectID} (docs/api.md §2.3 #13).
 func (c *Client) ListS3Keys(ctx context.Context, projectID string) ([]S3Key, error) {
 	const op = "vstorage.ListS3Keys"
 	if err := checkID(op, "projectID", projectID); err != nil {
@@ -160,7 +160,7 @@ const createKeyUnsure = "list the project's S3 keys (ListS3Keys): a key you do n
 // carries no secret returns the key together with an error: the key
 // exists but is unusable; delete it.
 //
-// Endpoint: POST users/s3_keys, body {"projectId":"<projectID>"} (API doc
+// Endpoint: POST users/s3_keys, body {"projectId":"<projectID>"} (docs/api.md
 // §2.3 #14).
 func (c *Client) CreateS3Key(ctx context.Context, projectID string) (S3Key, error) {
 	const op = "vstorage.CreateS3Key"
@@ -198,7 +198,7 @@ func (c *Client) CreateS3Key(ctx context.Context, projectID string) (S3Key, erro
 // vngcloud.ErrMaybeApplied: list the keys to see whether it is gone.
 //
 // Endpoint: DELETE users/s3_keys/{keyID}, body {"projectId":"<projectID>"}
-// (API doc §2.3 #15).
+// (docs/api.md §2.3 #15).
 func (c *Client) DeleteS3Key(ctx context.Context, projectID, keyID string) error {
 	const op = "vstorage.DeleteS3Key"
 	if err := checkKey(op, projectID, keyID); err != nil {
@@ -216,8 +216,9 @@ const attachUnsure = "list the project's S3 keys (ListS3Keys) and look at the ke
 // prefix, which vIAM IDs do not carry.
 func normaliseSA(id string) string { return strings.TrimPrefix(id, "sa-") }
 
-// AttachS3Key attaches an S3 key to a vIAM service account: the key
-// becomes restricted by vIAM, loses its creator's rights and acts as the
+// LinkS3Key links an S3 key to a vIAM service account ("link" in the
+// vStorage console; the API route is .../attach): the key becomes
+// restricted by vIAM, loses its creator's rights and acts as the
 // service account, whose bucket rights come only from bucket policies
 // naming [Principal.ARN] (see [Client.EnsureServiceAccountPrincipal] and
 // [ReadWriteBucketPolicy]). The data plane follows within about 3 seconds.
@@ -233,9 +234,9 @@ func normaliseSA(id string) string { return strings.TrimPrefix(id, "sa-") }
 // vngcloud.ErrMaybeApplied: list the keys and look at the key's SubUserID.
 //
 // Endpoint: PUT users/s3_keys/{keyID}/attach, body
-// {"projectId":"<projectID>","serviceAccountId":"<id>"} (API doc §2.3 #16).
-func (c *Client) AttachS3Key(ctx context.Context, projectID, keyID, serviceAccountID string) error {
-	const op = "vstorage.AttachS3Key"
+// {"projectId":"<projectID>","serviceAccountId":"<id>"} (docs/api.md §2.3 #16).
+func (c *Client) LinkS3Key(ctx context.Context, projectID, keyID, serviceAccountID string) error {
+	const op = "vstorage.LinkS3Key"
 	if err := checkKey(op, projectID, keyID); err != nil {
 		return err
 	}
@@ -248,9 +249,10 @@ func (c *Client) AttachS3Key(ctx context.Context, projectID, keyID, serviceAccou
 	return exec(ctx, c, r, sendOpts{})
 }
 
-// DetachS3Key detaches an S3 key from its service account: the key is
-// unrestricted again and has its creator's rights on every bucket of the
-// project at once.
+// UnlinkS3Key unlinks an S3 key from its service account ("unlink" in
+// the console; the API route is .../detach): the key is unrestricted
+// again and has its creator's rights on every bucket of the project at
+// once.
 //
 // The call is not idempotent and is sent exactly once. Detaching a key
 // that is not attached is an error matching vngcloud.ErrConflict (the key
@@ -259,9 +261,9 @@ func (c *Client) AttachS3Key(ctx context.Context, projectID, keyID, serviceAccou
 // matches vngcloud.ErrMaybeApplied: list the keys and look at SubUserID.
 //
 // Endpoint: PUT users/s3_keys/{keyID}/detach, body
-// {"projectId":"<projectID>"} (API doc §2.3 #17).
-func (c *Client) DetachS3Key(ctx context.Context, projectID, keyID string) error {
-	const op = "vstorage.DetachS3Key"
+// {"projectId":"<projectID>"} (docs/api.md §2.3 #17).
+func (c *Client) UnlinkS3Key(ctx context.Context, projectID, keyID string) error {
+	const op = "vstorage.UnlinkS3Key"
 	if err := checkKey(op, projectID, keyID); err != nil {
 		return err
 	}
@@ -304,7 +306,7 @@ func (p Principal) ServiceAccountName() string { return serviceAccountName(p.Sub
 // identity's principal in a policy.
 //
 // Endpoint: GET users/details?generated=true&project_id={projectID}&iam_account_id=sa-{serviceAccountID}
-// (API doc §2.3 #18, §2.4).
+// (docs/api.md §2.3 #18, §2.4).
 func (c *Client) EnsureServiceAccountPrincipal(ctx context.Context, projectID, serviceAccountID string) (Principal, error) {
 	const op = "vstorage.EnsureServiceAccountPrincipal"
 	if err := checkID(op, "projectID", projectID); err != nil {

@@ -183,15 +183,15 @@ func TestGetBucketPolicyVariants(t *testing.T) {
 		p, err := e.c.GetBucketPolicy(t.Context(), projID, bucket)
 		switch want {
 		case "nil":
-			if p != nil || err != nil {
+			if !reflect.DeepEqual(p, BucketPolicy{}) || err != nil {
 				t.Errorf("%s: %+v, %v", body, p, err)
 			}
 		case "ok":
-			if p == nil || p.Version != PolicyVersion || err != nil {
+			if p.Version != PolicyVersion || err != nil {
 				t.Errorf("%s: %+v, %v", body, p, err)
 			}
 		case "error":
-			if ae := apiError(t, err); p != nil || ae.StatusCode != 200 {
+			if ae := apiError(t, err); !reflect.DeepEqual(p, BucketPolicy{}) || ae.StatusCode != 200 {
 				t.Errorf("%s: %+v, %v", body, p, err)
 			}
 		}

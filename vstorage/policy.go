@@ -25,10 +25,10 @@ const (
 const PrincipalARNPrefix = "arn:aws:iam:::user/"
 
 // PrincipalARN returns the bucket-policy principal of a storage sub-user:
-// "arn:aws:iam:::user/<subUserID>" (API doc §2.4).
+// "arn:aws:iam:::user/<subUserID>" (docs/api.md §2.4).
 func PrincipalARN(subUserID string) string { return PrincipalARNPrefix + subUserID }
 
-// BucketPolicy is an S3-style bucket policy document (API doc §2.4). It is
+// BucketPolicy is an S3-style bucket policy document (docs/api.md §2.4). It is
 // not a vIAM policy: vIAM documents are lower-case and name vIAM actions.
 type BucketPolicy struct {
 	// Version is the policy language version; PutBucketPolicy fills in
@@ -50,7 +50,7 @@ type PolicyStatement struct {
 	Effect string `json:"Effect"`
 	// Principal names who the statement applies to. PutBucketPolicy
 	// refuses a statement without one: the server accepts it, but it then
-	// breaks the bucket's policy, settings and delete calls (API doc §2.4).
+	// breaks the bucket's policy, settings and delete calls (docs/api.md §2.4).
 	Principal    *PolicyPrincipal `json:"Principal,omitempty"`
 	NotPrincipal *PolicyPrincipal `json:"NotPrincipal,omitempty"`
 	// Action and NotAction list S3 actions such as "s3:GetObject".
@@ -180,7 +180,7 @@ func (p *BucketPolicy) UnmarshalJSON(b []byte) error {
 
 // ReadWriteBucketPolicy returns the bucket policy that grants the given
 // principals (typically [Principal.ARN] of a service account) read and
-// write access to one bucket and nothing else: the template of API doc
+// write access to one bucket and nothing else: the template of docs/api.md
 // §2.4.
 //
 //   - On arn:aws:s3:::<bucket>: s3:ListBucket, s3:GetBucketLocation,

@@ -18,7 +18,7 @@ import (
 
 // Project is a vStorage project: a paid storage package in one region,
 // which holds buckets and S3 keys. The fields follow the live project
-// described in API doc §2.3 ("Project model"); fields the API leaves null
+// described in docs/api.md §2.3 ("Project model"); fields the API leaves null
 // are zero.
 type Project struct {
 	// ID is the project's ID (projectId, 32 hex characters).
@@ -150,7 +150,7 @@ func (p *Project) UnmarshalJSON(b []byte) error {
 // ListProjects lists the account's projects in the client's region. An
 // account without a project gets an empty list.
 //
-// Endpoint: GET projects (API doc §2.3 #2).
+// Endpoint: GET projects (docs/api.md §2.3 #2).
 func (c *Client) ListProjects(ctx context.Context) ([]Project, error) {
 	r := &httpcore.Request{Op: "vstorage.ListProjects", Method: http.MethodGet, Path: "projects"}
 	return getList[Project](ctx, c, r, sendOpts{})
@@ -184,7 +184,7 @@ func (c *Client) GetProject(ctx context.Context, projectID string) (Project, err
 // Statistics is one of a project's billing statistics (usage, traffic or
 // requests) over a date range.
 //
-// The response shape of the statistics endpoints is NOT confirmed (API doc
+// The response shape of the statistics endpoints is NOT confirmed (docs/api.md
 // §6 item 13): only their paths and query parameters are documented.
 // Statistics therefore keeps the payload as served in Raw and fills Points
 // on a best-effort basis: when the payload is (or holds) a list of
@@ -225,7 +225,7 @@ const statsDate = "02/01/2006"
 // of from to the day of to, both included. Each date is taken in its own
 // time.Time location and sent as dd/MM/yyyy.
 //
-// Endpoint: GET billing/statistics/projects/{projectID}/usage (API doc
+// Endpoint: GET billing/statistics/projects/{projectID}/usage (docs/api.md
 // §2.1). See [Statistics] for what is known of the response.
 func (c *Client) ProjectUsage(ctx context.Context, projectID string, from, to time.Time) (Statistics, error) {
 	return c.statistics(ctx, "vstorage.ProjectUsage", "usage", projectID, from, to)

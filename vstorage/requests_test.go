@@ -97,8 +97,8 @@ func routeCases() []routeCase {
 		{name: "GetBucketPolicy", method: "GET", path: bp + "/policy", resp: "bucket_policy.json",
 			call: func(ctx context.Context, c *Client) (any, error) { return c.GetBucketPolicy(ctx, projID, bucket) },
 			check: func(t *testing.T, out any) {
-				p := out.(*BucketPolicy)
-				if p == nil || p.Version != PolicyVersion || len(p.Statement) != 3 {
+				p := out.(BucketPolicy)
+				if p.Version != PolicyVersion || len(p.Statement) != 3 {
 					t.Fatalf("policy = %+v", p)
 				}
 				want := ReadWriteBucketPolicy(bucket, "arn:aws:iam:::user/ops-53001234:sa-media-uploader")
@@ -127,13 +127,13 @@ func routeCases() []routeCase {
 					t.Fatalf("versioning = %+v", v)
 				}
 			}},
-		{name: "SetBucketVersioning", method: "PUT", path: bp + "/versioning", body: `{"enable":true}`, resp: "ok.json",
+		{name: "PutBucketVersioning", method: "PUT", path: bp + "/versioning", body: `{"enable":true}`, resp: "ok.json",
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return nil, c.SetBucketVersioning(ctx, projID, bucket, VersioningEnabled)
+				return nil, c.PutBucketVersioning(ctx, projID, bucket, VersioningEnabled)
 			}},
 		{name: "SetBucketVersioningSuspended", method: "PUT", path: bp + "/versioning", body: `{"enable":false}`, resp: "ok.json",
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return nil, c.SetBucketVersioning(ctx, projID, bucket, VersioningSuspended)
+				return nil, c.PutBucketVersioning(ctx, projID, bucket, VersioningSuspended)
 			}},
 		{name: "GetBucketCORS", method: "GET", path: bp + "/cors", resp: "cors.json",
 			call: func(ctx context.Context, c *Client) (any, error) { return c.GetBucketCORS(ctx, projID, bucket) },
@@ -166,9 +166,9 @@ func routeCases() []routeCase {
 					t.Fatalf("encryption = %+v", e)
 				}
 			}},
-		{name: "SetBucketEncryption", method: "PUT", path: bp + "/encryption", body: `{"enable":false}`, resp: "ok.json",
+		{name: "PutBucketEncryption", method: "PUT", path: bp + "/encryption", body: `{"enable":false}`, resp: "ok.json",
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return nil, c.SetBucketEncryption(ctx, projID, bucket, false)
+				return nil, c.PutBucketEncryption(ctx, projID, bucket, false)
 			}},
 		{name: "ListS3Keys", method: "GET", path: "users/s3_keys", query: "projectId=" + projID, resp: "s3keys.json",
 			call: func(ctx context.Context, c *Client) (any, error) { return c.ListS3Keys(ctx, projID) },
@@ -202,17 +202,17 @@ func routeCases() []routeCase {
 			}},
 		{name: "DeleteS3Key", method: "DELETE", path: "users/s3_keys/" + keyID, body: `{"projectId":"` + projID + `"}`, resp: "ok.json",
 			call: func(ctx context.Context, c *Client) (any, error) { return nil, c.DeleteS3Key(ctx, projID, keyID) }},
-		{name: "AttachS3Key", method: "PUT", path: "users/s3_keys/" + keyID + "/attach",
+		{name: "LinkS3Key", method: "PUT", path: "users/s3_keys/" + keyID + "/attach",
 			body: `{"projectId":"` + projID + `","serviceAccountId":"` + saID + `"}`, resp: "ok.json",
-			call: func(ctx context.Context, c *Client) (any, error) { return nil, c.AttachS3Key(ctx, projID, keyID, saID) }},
+			call: func(ctx context.Context, c *Client) (any, error) { return nil, c.LinkS3Key(ctx, projID, keyID, saID) }},
 		{name: "AttachS3KeyPrefixedSA", method: "PUT", path: "users/s3_keys/" + keyID + "/attach",
 			body: `{"projectId":"` + projID + `","serviceAccountId":"` + saID + `"}`, resp: "ok.json",
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return nil, c.AttachS3Key(ctx, projID, keyID, "sa-"+saID)
+				return nil, c.LinkS3Key(ctx, projID, keyID, "sa-"+saID)
 			}},
-		{name: "DetachS3Key", method: "PUT", path: "users/s3_keys/" + keyID + "/detach",
+		{name: "UnlinkS3Key", method: "PUT", path: "users/s3_keys/" + keyID + "/detach",
 			body: `{"projectId":"` + projID + `"}`, resp: "ok.json",
-			call: func(ctx context.Context, c *Client) (any, error) { return nil, c.DetachS3Key(ctx, projID, keyID) }},
+			call: func(ctx context.Context, c *Client) (any, error) { return nil, c.UnlinkS3Key(ctx, projID, keyID) }},
 		{name: "EnsureServiceAccountPrincipal", method: "GET", path: "users/details",
 			query: "generated=true&iam_account_id=sa-" + saID + "&project_id=" + projID, resp: "principal.json",
 			call: func(ctx context.Context, c *Client) (any, error) {

@@ -160,8 +160,8 @@ func listProject(ctx context.Context, env *demo.Env, w io.Writer, p vstorage.Pro
 
 // describePolicy says who a bucket policy names: "none", or the number of
 // statements and their principals.
-func describePolicy(p *vstorage.BucketPolicy) string {
-	if p == nil {
+func describePolicy(p vstorage.BucketPolicy) string {
+	if len(p.Statement) == 0 {
 		return "none"
 	}
 	seen := map[string]bool{}

@@ -124,7 +124,7 @@ func TestCloudPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := env.Storage.AttachS3Key(ctx, p, linked.ID, sa.ID); err != nil {
+	if err := env.Storage.LinkS3Key(ctx, p, linked.ID, sa.ID); err != nil {
 		t.Fatal(err)
 	}
 	free, err := env.Storage.CreateS3Key(ctx, p)

@@ -150,7 +150,7 @@ func (l *lock) run(ctx context.Context) int {
 			Name:        l.saName,
 			Description: "read/write on bucket " + l.bucket + " (vngcloud lockkey)",
 		})
-		if created != nil && created.ID != "" {
+		if created.ID != "" {
 			l.sa = created.ServiceAccount
 			l.created.Add("service account %s (ID %s): viam.Client.DeleteServiceAccount(ctx, %q), after removing bucket policies that name it", l.sa.Name, l.sa.ID, l.sa.ID)
 		}
@@ -204,7 +204,7 @@ func (l *lock) run(ctx context.Context) int {
 	if l.key.Restricted() {
 		s.Done("%s acts as %s already", l.key.AccessKey, l.sa.Name)
 	} else {
-		if err := l.env.Storage.AttachS3Key(ctx, l.project.ID, l.key.ID, l.sa.ID); err != nil {
+		if err := l.env.Storage.LinkS3Key(ctx, l.project.ID, l.key.ID, l.sa.ID); err != nil {
 			if demo.MaybeApplied(err) {
 				l.created.Add("perhaps the link of key %s to %s: the answer was lost; look at the key's restriction (go run ./examples/listall)", l.key.AccessKey, l.sa.Name)
 			}
@@ -255,7 +255,7 @@ func (l *lock) findKey(ctx context.Context) error {
 		return err
 	}
 	if k.Restricted() && k.ServiceAccountName() != l.saName {
-		return fmt.Errorf("key %s acts as service account %q already (subUserId %s); detach it first (vstorage.Client.DetachS3Key) or name that account with --service-account", k.AccessKey, k.ServiceAccountName(), k.SubUserID)
+		return fmt.Errorf("key %s acts as service account %q already (subUserId %s); detach it first (vstorage.Client.UnlinkS3Key) or name that account with --service-account", k.AccessKey, k.ServiceAccountName(), k.SubUserID)
 	}
 	l.key = k
 	state := "unrestricted"

@@ -413,7 +413,7 @@ func (q *quickstart) restrict(ctx context.Context) (code int, ok bool) {
 			Name:        o.serviceAccount,
 			Description: "created by the vngcloud quickstart for S3 key " + q.key.AccessKey,
 		})
-		if created != nil && created.ID != "" {
+		if created.ID != "" {
 			q.sa = created.ServiceAccount
 			q.created.Add("service account %s (ID %s): delete it in the vIAM console (Service accounts) or with viam.Client.DeleteServiceAccount(ctx, %q), after removing bucket policies that name it",
 				q.sa.Name, q.sa.ID, q.sa.ID)
@@ -465,7 +465,7 @@ func (q *quickstart) restrict(ctx context.Context) (code int, ok bool) {
 	if o.dryRun {
 		s.Done("would link the new key to %s (restriction by vIAM: on)", o.serviceAccount)
 	} else {
-		if err := env.Storage.AttachS3Key(ctx, q.project.ID, q.key.ID, q.sa.ID); err != nil {
+		if err := env.Storage.LinkS3Key(ctx, q.project.ID, q.key.ID, q.sa.ID); err != nil {
 			if demo.MaybeApplied(err) {
 				q.created.Add("perhaps the link of key %s to service account %s: the answer was lost; see the key's restriction in the console (or listall)", q.key.AccessKey, q.sa.Name)
 			}

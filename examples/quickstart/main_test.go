@@ -452,7 +452,7 @@ func TestFailedStepSaysWhatExists(t *testing.T) {
 	}
 	pid, _ := f.IAM.PolicyID("fail-app-vstorage")
 	for _, want := range []string{
-		"quickstart: step 8/12 (link key) failed: vngcloud: vstorage.AttachS3Key: HTTP 500",
+		"quickstart: step 8/12 (link key) failed: vngcloud: vstorage.LinkS3Key: HTTP 500",
 		"the change may have happened",
 		"The secret of S3 key " + keys[0].AccessKey + " was not saved anywhere",
 		"Already created",

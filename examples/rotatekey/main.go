@@ -166,7 +166,7 @@ func (r *rotation) run(ctx context.Context) int {
 		return r.fail(err)
 	}
 	if r.sa != nil {
-		if err := r.env.Storage.AttachS3Key(ctx, r.project.ID, r.fresh.ID, r.sa.ID); err != nil {
+		if err := r.env.Storage.LinkS3Key(ctx, r.project.ID, r.fresh.ID, r.sa.ID); err != nil {
 			return r.fail(fmt.Errorf("linking the new key to service account %s, as the old one is: %w", r.sa.Name, err))
 		}
 		s.Done("created %s (key ID %s), linked to service account %s like the old key", r.fresh.AccessKey, r.fresh.ID, r.sa.Name)

@@ -169,7 +169,7 @@ func TestRotateRestrictedKey(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "job.s3cfg")
 	old, _ := writeConfig(t, env, path, "")
-	if err := env.Storage.AttachS3Key(ctx, f.ProjectID, old.ID, sa.ID); err != nil {
+	if err := env.Storage.LinkS3Key(ctx, f.ProjectID, old.ID, sa.ID); err != nil {
 		t.Fatal(err)
 	}
 	r := rotate(t, f.CloudEnv(nil), "--config", path, "--keep-old")

@@ -45,12 +45,12 @@ func GrantReadWrite(ctx context.Context, st *vstorage.Client, projectID, bucket,
 		return 0, false, err
 	}
 	doc := want
-	if cur != nil {
+	if len(cur.Statement) > 0 {
 		kept = len(cur.Statement)
 		if containsAll(cur.Statement, want.Statement) {
 			return kept, false, nil
 		}
-		doc = *cur
+		doc = cur
 		doc.Statement = append(append([]vstorage.PolicyStatement(nil), cur.Statement...), want.Statement...)
 	}
 	if err := st.PutBucketPolicy(ctx, projectID, bucket, doc); err != nil {

@@ -55,7 +55,7 @@ func (e *Env) Sample(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := e.Storage.AttachS3Key(ctx, p.ID, linked.ID, sa.ID); err != nil {
+	if err := e.Storage.LinkS3Key(ctx, p.ID, linked.ID, sa.ID); err != nil {
 		return err
 	}
 	free, err := e.Storage.CreateS3Key(ctx, p.ID)

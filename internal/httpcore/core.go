@@ -134,8 +134,8 @@ func NewFromSettings(defaultEndpoint string, s *settings.Settings) (*Core, error
 // service can build a sibling Core (another host) with the same options.
 func (c *Core) Settings() settings.Settings { return c.settings }
 
-// BaseURL returns the base URL requests are resolved against.
-func (c *Core) BaseURL() string { return c.base.String() }
+// Endpoint returns the base URL requests are resolved against.
+func (c *Core) Endpoint() string { return c.base.String() }
 
 // Logger returns the configured logger, or nil.
 func (c *Core) Logger() *slog.Logger { return c.log }

@@ -660,10 +660,10 @@ func TestNilOptionAndBadOptions(t *testing.T) {
 func TestEndpointGetsTrailingSlash(t *testing.T) {
 	t.Parallel()
 	c, err := New("", []vngcloud.Option{vngcloud.WithEndpoint("https://h.test/api/v1")})
-	if err != nil || c.BaseURL() != "https://h.test/api/v1/" {
-		t.Fatalf("%v %q", err, c.BaseURL())
+	if err != nil || c.Endpoint() != "https://h.test/api/v1/" {
+		t.Fatalf("%v %q", err, c.Endpoint())
 	}
-	u, _ := url.Parse(c.BaseURL())
+	u, _ := url.Parse(c.Endpoint())
 	if u.Path != "/api/v1/" {
 		t.Fatal(u.Path)
 	}

@@ -199,7 +199,7 @@ func (c *Core) ResponseError(r *Request, attempts int, resp *http.Response, body
 	if ae.Message == "" {
 		ae.Message = http.StatusText(resp.StatusCode)
 	}
-	ae.Kind = vngcloud.KindForStatus(resp.StatusCode)
+	ae.Kind = KindForStatus(resp.StatusCode)
 	if d, ok := retryAfter(resp, c.now()); ok {
 		ae.RetryAfter = d
 	}
@@ -340,4 +340,23 @@ func shorten(s string) string {
 		s = s[:cut] + "..."
 	}
 	return s
+}
+
+// KindForStatus maps an HTTP status to its sentinel, or nil.
+func KindForStatus(status int) error {
+	switch status {
+	case http.StatusBadRequest, http.StatusUnprocessableEntity:
+		return vngcloud.ErrInvalidInput
+	case http.StatusUnauthorized:
+		return vngcloud.ErrUnauthorized
+	case http.StatusForbidden:
+		return vngcloud.ErrForbidden
+	case http.StatusNotFound, http.StatusGone:
+		return vngcloud.ErrNotFound
+	case http.StatusConflict:
+		return vngcloud.ErrConflict
+	case http.StatusTooManyRequests:
+		return vngcloud.ErrRateLimited
+	}
+	return nil
 }

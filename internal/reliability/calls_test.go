@@ -41,7 +41,7 @@ type call struct {
 	noDecode, noBody, gone, settings, repeats bool
 }
 
-// Local calls (no request): vstorage.Client.BaseURL and Region,
+// Local calls (no request): vstorage.Client.Endpoint and Region,
 // viam.Client.Endpoint, viam.ClientCredentials.ClientID, TokenURL,
 // Variant and Invalidate. They are not in the matrix.
 
@@ -117,9 +117,9 @@ var calls = []call{
 		run: func(ctx context.Context, e *env) (any, error) {
 			return e.stc.GetBucketVersioning(ctx, e.project, e.bucket)
 		}},
-	{name: "vstorage.SetBucketVersioning", settings: true, method: "PUT", path: bucketPath("/versioning"),
+	{name: "vstorage.PutBucketVersioning", settings: true, method: "PUT", path: bucketPath("/versioning"),
 		run: func(ctx context.Context, e *env) (any, error) {
-			return nil, e.stc.SetBucketVersioning(ctx, e.project, e.bucket, vstorage.VersioningEnabled)
+			return nil, e.stc.PutBucketVersioning(ctx, e.project, e.bucket, vstorage.VersioningEnabled)
 		}},
 	{name: "vstorage.GetBucketCORS", method: "GET", path: bucketPath("/cors"),
 		run: func(ctx context.Context, e *env) (any, error) { return e.stc.GetBucketCORS(ctx, e.project, e.bucket) }},
@@ -135,9 +135,9 @@ var calls = []call{
 		run: func(ctx context.Context, e *env) (any, error) {
 			return e.stc.GetBucketEncryption(ctx, e.project, e.bucket)
 		}},
-	{name: "vstorage.SetBucketEncryption", method: "PUT", path: bucketPath("/encryption"),
+	{name: "vstorage.PutBucketEncryption", method: "PUT", path: bucketPath("/encryption"),
 		run: func(ctx context.Context, e *env) (any, error) {
-			return nil, e.stc.SetBucketEncryption(ctx, e.project, e.bucket, true)
+			return nil, e.stc.PutBucketEncryption(ctx, e.project, e.bucket, true)
 		}},
 	{name: "vstorage.ListS3Keys", method: "GET", path: st("users/s3_keys"),
 		run: func(ctx context.Context, e *env) (any, error) { return e.stc.ListS3Keys(ctx, e.project) }},
@@ -154,17 +154,17 @@ var calls = []call{
 			return !ok, nil
 		},
 		unsure: "ListS3Keys"},
-	{name: "vstorage.AttachS3Key", method: "PUT", path: stf(func(e *env) string { return "users/s3_keys/" + e.key1 + "/attach" }), once: true,
+	{name: "vstorage.LinkS3Key", method: "PUT", path: stf(func(e *env) string { return "users/s3_keys/" + e.key1 + "/attach" }), once: true,
 		run: func(ctx context.Context, e *env) (any, error) {
-			return nil, e.stc.AttachS3Key(ctx, e.project, e.key1, e.sa.ID)
+			return nil, e.stc.LinkS3Key(ctx, e.project, e.key1, e.sa.ID)
 		},
 		done: func(e *env) (bool, error) {
 			k, _ := e.keyState(e.key1)
 			return k.SubUserID != "", nil
 		},
 		unsure: "subUserId"},
-	{name: "vstorage.DetachS3Key", method: "PUT", path: stf(func(e *env) string { return "users/s3_keys/" + e.key2 + "/detach" }), once: true,
-		run: func(ctx context.Context, e *env) (any, error) { return nil, e.stc.DetachS3Key(ctx, e.project, e.key2) },
+	{name: "vstorage.UnlinkS3Key", method: "PUT", path: stf(func(e *env) string { return "users/s3_keys/" + e.key2 + "/detach" }), once: true,
+		run: func(ctx context.Context, e *env) (any, error) { return nil, e.stc.UnlinkS3Key(ctx, e.project, e.key2) },
 		done: func(e *env) (bool, error) {
 			k, _ := e.keyState(e.key2)
 			return k.SubUserID == "", nil

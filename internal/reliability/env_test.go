@@ -129,7 +129,7 @@ func newEnv() (*env, error) {
 	}
 	e.sa, e.saSecret = created.ServiceAccount, created.ClientSecret
 	e.rec.Add(e.saSecret.Reveal(), basic(e.sa.ClientID, e.saSecret))
-	if err := e.stc.AttachS3Key(ctx, e.project, e.key2, e.sa.ID); err != nil {
+	if err := e.stc.LinkS3Key(ctx, e.project, e.key2, e.sa.ID); err != nil {
 		return nil, step("attach key 2", err)
 	}
 	doc := viam.VStorageAllow("ListBuckets", "GetBucketInfo")

@@ -90,7 +90,7 @@ func TestFlowsLeakNoSecret(t *testing.T) {
 	polID, err := e.iamc.CreatePolicy(ctx, viam.PolicyRequest{Name: "flow-sa-vstorage", Document: viam.VStorageFullAccess()})
 	step("create policy", polID, err)
 	step("attach policy", nil, e.iamc.EnsurePolicyAttached(ctx, polID, sa.ID))
-	step("link key", nil, e.stc.AttachS3Key(ctx, e.project, key.ID, sa.ID))
+	step("link key", nil, e.stc.LinkS3Key(ctx, e.project, key.ID, sa.ID))
 	p, err := e.stc.EnsureServiceAccountPrincipal(ctx, e.project, sa.ID)
 	step("principal", p, err)
 	b, err := e.stc.CreateBucket(ctx, e.project, "flow-bucket")
@@ -140,7 +140,7 @@ func TestFlowsLeakNoSecret(t *testing.T) {
 	step("token with the new secret", tok2, err)
 	key2, err := e.stc.CreateS3Key(ctx, e.project)
 	step("new key", key2, err)
-	step("detach old key", nil, e.stc.DetachS3Key(ctx, e.project, key.ID))
+	step("detach old key", nil, e.stc.UnlinkS3Key(ctx, e.project, key.ID))
 	step("delete old key", nil, e.stc.DeleteS3Key(ctx, e.project, key.ID))
 
 	// An error of every kind.
@@ -150,8 +150,8 @@ func TestFlowsLeakNoSecret(t *testing.T) {
 	_, err = e.iamc.GetServiceAccount(ctx, "00000000-0000-4000-8000-000000000000")
 	fail("unknown service account", vngcloud.ErrNotFound, nil, err)
 	fail("attached twice", vngcloud.ErrConflict, nil, e.iamc.AttachPolicy(ctx, polID, sa.ID))
-	step("link the new key", nil, e.stc.AttachS3Key(ctx, e.project, key2.ID, sa.ID))
-	fail("key linked twice", vngcloud.ErrConflict, nil, e.stc.AttachS3Key(ctx, e.project, key2.ID, sa.ID))
+	step("link the new key", nil, e.stc.LinkS3Key(ctx, e.project, key2.ID, sa.ID))
+	fail("key linked twice", vngcloud.ErrConflict, nil, e.stc.LinkS3Key(ctx, e.project, key2.ID, sa.ID))
 	wrong := vngcloud.Secret("wrong-secret-" + strings.Repeat("x", 20))
 	e.rec.Add(wrong.Reveal(), basic(e.loginClientID, wrong))
 	badCC, err := viam.NewClientCredentials(e.loginClientID, wrong, e.options(vngcloud.WithEndpoint(e.iam.URL()))...)

@@ -38,7 +38,7 @@ type fault struct {
 	deadline time.Duration
 }
 
-// envelopeRefusal is a vStorage refusal in an HTTP 200 (API doc §2.2): a
+// envelopeRefusal is a vStorage refusal in an HTTP 200 (docs/api.md §2.2): a
 // generic business refusal, code 114, with a message no rule of the SDK
 // knows.
 const envelopeRefusal = `{"success":false,"code":114,"errorMsg":"The request could not be completed","data":null}`

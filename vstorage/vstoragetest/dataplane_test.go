@@ -35,7 +35,7 @@ func TestRealDataPlane(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.c.AttachS3Key(ctx, e.project, key.ID, sa.ID); err != nil {
+	if err := e.c.LinkS3Key(ctx, e.project, key.ID, sa.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.c.EnsureServiceAccountPrincipal(ctx, e.project, sa.ID); err != nil {

@@ -42,7 +42,7 @@ func ExampleNewServer() {
 		log.Fatal(err)
 	}
 	fmt.Println("secret shown once:", !key.SecretKey.IsZero(), key.SecretKey)
-	if err := c.AttachS3Key(ctx, project, key.ID, saID); err != nil {
+	if err := c.LinkS3Key(ctx, project, key.ID, saID); err != nil {
 		log.Fatal(err)
 	}
 	p, err := c.EnsureServiceAccountPrincipal(ctx, project, saID)

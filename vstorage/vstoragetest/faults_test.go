@@ -78,7 +78,7 @@ func TestCreateKeyDropped(t *testing.T) {
 	// An injected 5xx on a Once call is also ambiguous, and not retried.
 	e.st.Inject(vstoragetest.Fault{Method: "PUT", Path: "/attach", Status: 502})
 	sa, _, _ := e.iam.AddServiceAccount("x")
-	if err := e.c.AttachS3Key(ctx, e.project, e.st.Keys(e.project)[0].ID, sa); !errors.Is(err, vngcloud.ErrMaybeApplied) {
+	if err := e.c.LinkS3Key(ctx, e.project, e.st.Keys(e.project)[0].ID, sa); !errors.Is(err, vngcloud.ErrMaybeApplied) {
 		t.Fatalf("%v", err)
 	}
 	if e.st.CallCount("PUT", "/attach") != 1 {
