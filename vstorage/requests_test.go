@@ -131,7 +131,7 @@ func routeCases() []routeCase {
 			call: func(ctx context.Context, c *Client) (any, error) {
 				return nil, c.PutBucketVersioning(ctx, projID, bucket, VersioningEnabled)
 			}},
-		{name: "SetBucketVersioningSuspended", method: "PUT", path: bp + "/versioning", body: `{"enable":false}`, resp: "ok.json",
+		{name: "PutBucketVersioningSuspended", method: "PUT", path: bp + "/versioning", body: `{"enable":false}`, resp: "ok.json",
 			call: func(ctx context.Context, c *Client) (any, error) {
 				return nil, c.PutBucketVersioning(ctx, projID, bucket, VersioningSuspended)
 			}},
@@ -205,7 +205,7 @@ func routeCases() []routeCase {
 		{name: "LinkS3Key", method: "PUT", path: "users/s3_keys/" + keyID + "/attach",
 			body: `{"projectId":"` + projID + `","serviceAccountId":"` + saID + `"}`, resp: "ok.json",
 			call: func(ctx context.Context, c *Client) (any, error) { return nil, c.LinkS3Key(ctx, projID, keyID, saID) }},
-		{name: "AttachS3KeyPrefixedSA", method: "PUT", path: "users/s3_keys/" + keyID + "/attach",
+		{name: "LinkS3KeyPrefixedSA", method: "PUT", path: "users/s3_keys/" + keyID + "/attach",
 			body: `{"projectId":"` + projID + `","serviceAccountId":"` + saID + `"}`, resp: "ok.json",
 			call: func(ctx context.Context, c *Client) (any, error) {
 				return nil, c.LinkS3Key(ctx, projID, keyID, "sa-"+saID)
