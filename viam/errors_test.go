@@ -96,6 +96,15 @@ func callCases(t *testing.T) []callCase {
 				_, err := c.ListServiceAccountPolicies(ctx, saID, nil)
 				return err
 			}},
+		{name: "GetUserInfo", method: "GET", path: userInfoPath, okStatus: 200, okBody: fixture(t, "userinfo.json"), decodes: true,
+			call: func(ctx context.Context, c *Client) error { _, err := c.GetUserInfo(ctx); return err }},
+		{name: "ListActions", method: "GET", path: actionsPath, okStatus: 200, okBody: fixture(t, "actions_vstorage.json"), decodes: true,
+			call: func(ctx context.Context, c *Client) error { _, err := c.ListActions(ctx, ProductVStorage); return err }},
+		{name: "ListPolicyServiceAccounts", method: "GET", path: polAccPath, okStatus: 200, okBody: fixture(t, "policy_service_accounts.json"), decodes: true,
+			call: func(ctx context.Context, c *Client) error {
+				_, err := c.ListPolicyServiceAccounts(ctx, userPolicyID)
+				return err
+			}},
 		{name: "AllServiceAccountPolicies", method: "GET", path: saPolPath, okStatus: 200, okBody: fixture(t, "service_account_policies_list.json"), decodes: true,
 			call: func(ctx context.Context, c *Client) error { return first(c.AllServiceAccountPolicies(ctx, saID, nil)) }},
 	}

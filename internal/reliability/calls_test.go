@@ -254,7 +254,12 @@ var calls = []call{
 	}),
 		run: func(ctx context.Context, e *env) (any, error) {
 			return collect(e.iamc.AllServiceAccountPolicies(ctx, e.sa.ID, nil))
-		}},
+		}}, {name: "viam.GetUserInfo", method: "GET", path: iamPath(func(*env) string { return "accounts-api/v1/auth/userinfo" }),
+		run: func(ctx context.Context, e *env) (any, error) { return e.iamc.GetUserInfo(ctx) }},
+	{name: "viam.ListActions", method: "GET", path: iamPath(func(*env) string { return "policies-api/v1/actions" }),
+		run: func(ctx context.Context, e *env) (any, error) { return e.iamc.ListActions(ctx, viam.ProductVStorage) }},
+	{name: "viam.ListPolicyServiceAccounts", method: "GET", path: iamPath(func(e *env) string { return "policies-api/v1/policies/" + e.pol1 + "/service-accounts" }),
+		run: func(ctx context.Context, e *env) (any, error) { return e.iamc.ListPolicyServiceAccounts(ctx, e.pol1) }},
 }
 
 // collect ranges over an iterator of the viam package.

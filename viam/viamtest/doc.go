@@ -48,6 +48,12 @@
 //   - Attachments: attach a policy to a service account (204; a repeat is
 //     409), detach (204; not attached is 404), and the paged list of a
 //     service account's policies.
+//   - Reads: userinfo (the token's service account: userType "user-sa",
+//     accountId [AccountNumber], rootEmail [AccountEmail]), the IDs of the
+//     service accounts holding a policy (a bare array), and the action
+//     catalogue (GET actions?product=, a bare array; illustrative vStorage
+//     action names, one per vstoragetest route; an empty list for the
+//     other known products; 400 POLICY_PRODUCT_NOTFOUND otherwise).
 //   - Errors: unknown IDs and routes 404, a bad pageNumber or pageSize 400
 //     {"errors":[null]}, every other refusal {"errors":[{"code","message"}]}.
 //
@@ -59,8 +65,8 @@
 //
 // vIAM policies are stored, listed and attached but never enforced: every
 // valid token may call every route. There are no IAM users, groups,
-// identity providers, userinfo, impersonation, accounts-API S3 keys or
-// action catalogue; no lockout after failed logins
+// identity providers, impersonation, accounts-API S3 keys or the
+// catalogues of products other than vStorage; no lockout after failed logins
 // (TOO_MANY_FAILED_LOGINS); no refresh tokens. Error codes other than
 // AUTHENTICATION_FAILED and the bodies of 400 {"errors":[null]} are
 // illustrative: the real service's codes for most refusals are not

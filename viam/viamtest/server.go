@@ -108,13 +108,16 @@ type issuedToken struct {
 //
 //	POST accounts-api/v2/auth/token          form grant_type=client_credentials, Basic auth
 //	POST accounts-api/v1/auth/token          form grantType=client_credentials, Basic auth
+//	GET accounts-api/v1/auth/userinfo
 //	GET/POST accounts-api/v1/service-accounts
 //	GET/PATCH/DELETE accounts-api/v1/service-accounts/{id}
 //	POST accounts-api/v1/service-accounts/{id}/reset-secret
 //	GET/POST policies-api/v1/policies
 //	GET/PUT/DELETE policies-api/v1/policies/{id}
 //	POST/DELETE policies-api/v1/policies/{policyId}/service-accounts/{saId}
+//	GET policies-api/v1/policies/{id}/service-accounts
 //	GET policies-api/v1/user-attachments/service-accounts/{saId}/policies
+//	GET policies-api/v1/actions?product=
 //
 // with the managed vStorage policies (vStorageFullAccess, ...) already
 // there, managed by "VNG CLOUD". Seed a service account to log in with
@@ -380,6 +383,7 @@ func (s *Server) routes() http.Handler {
 		})
 	}
 	const sa, pol = "/accounts-api/v1/service-accounts", "/policies-api/v1/"
+	api("GET /accounts-api/v1/auth/userinfo", s.userInfo)
 	api("GET "+sa, s.listAccounts)
 	api("POST "+sa, s.createAccount)
 	api("GET "+sa+"/{id}", s.getAccount)
@@ -394,6 +398,8 @@ func (s *Server) routes() http.Handler {
 	api("POST "+pol+"policies/{id}/service-accounts/{sa}", s.attach)
 	api("DELETE "+pol+"policies/{id}/service-accounts/{sa}", s.detach)
 	api("GET "+pol+"user-attachments/service-accounts/{sa}/policies", s.accountPolicies)
+	api("GET "+pol+"policies/{id}/service-accounts", s.policyAccounts)
+	api("GET "+pol+"actions", s.actions)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "NOT_FOUND", "No route for "+r.Method+" "+r.URL.Path)
 	})

@@ -65,8 +65,9 @@ const (
 const DefaultAccountUser = "7d3b9e1f5a2c4d6e8b0a1c3e5f7d9b2a"
 
 // AccountEmail is the root account's e-mail, which the service reports in
-// base64 (userName, owner.email).
-const AccountEmail = "owner@example.com"
+// base64 (userName, owner.email): the vIAM server's
+// ([viamtest.AccountEmail]).
+const AccountEmail = viamtest.AccountEmail
 
 // DataPlane is a real S3 server that should accept the keys created here,
 // such as the versitygw of internal/realtools. The server calls AddUser
