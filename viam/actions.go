@@ -105,7 +105,7 @@ func (c *Client) ListActions(ctx context.Context, product string) ([]Action, err
 	if err := getPage(ctx, c, r, &p); err != nil {
 		return nil, err
 	}
-	if _, err := checkPage(c, op, rel, &p); err != nil {
+	if _, err := checkPage(c, op, rel, p); err != nil {
 		return nil, err
 	}
 	return p.Items, nil

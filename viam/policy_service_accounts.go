@@ -56,7 +56,7 @@ func (c *Client) ListPolicyServiceAccounts(ctx context.Context, policyID string)
 	if err := getPage(ctx, c, r, &p); err != nil {
 		return nil, err
 	}
-	if _, err := checkPage(c, op, policiesAPI+"policies/"+url.PathEscape(policyID)+"/service-accounts", &p); err != nil {
+	if _, err := checkPage(c, op, policiesAPI+"policies/"+url.PathEscape(policyID)+"/service-accounts", p); err != nil {
 		return nil, err
 	}
 	ids := make([]string, 0, len(p.Items))

@@ -28,7 +28,7 @@ func TestGetUserInfo(t *testing.T) {
 	got := r.only(t)
 	checkReq(t, got, "GET", "/"+userInfoPath, "", "")
 	want(t, "Authorization", got.Auth, "Bearer "+tokenN(1))
-	wantU := &UserInfo{UserID: fixtureUserID, UserType: "user-sa", AccountID: "53461", RootEmail: "owner@example.com", Username: "backup-uploader"}
+	wantU := UserInfo{UserID: fixtureUserID, UserType: "user-sa", AccountID: "53461", RootEmail: "owner@example.com", Username: "backup-uploader"}
 	if !reflect.DeepEqual(u, wantU) {
 		t.Fatalf("got %+v, want %+v", u, wantU)
 	}
@@ -45,7 +45,7 @@ func TestUserInfoTolerant(t *testing.T) {
 		h := newHarness(t)
 		h.on(http.MethodGet, userInfoPath, reply(200, body))
 		u, err := h.c.GetUserInfo(t.Context())
-		if err != nil || *u != wantU {
+		if err != nil || u != wantU {
 			t.Errorf("%s: got %+v, %v; want %+v", body, u, err, wantU)
 		}
 	}

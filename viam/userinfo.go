@@ -55,14 +55,14 @@ func (u *UserInfo) UnmarshalJSON(b []byte) error {
 // (GET accounts-api/v1/auth/userinfo). It changes nothing. An answer with
 // neither a user ID nor an account ID is an error (the answer of another
 // service, not an anonymous caller).
-func (c *Client) GetUserInfo(ctx context.Context) (*UserInfo, error) {
+func (c *Client) GetUserInfo(ctx context.Context) (UserInfo, error) {
 	const op, rel = "viam.GetUserInfo", accountsAPI + "auth/userinfo"
 	var u UserInfo
 	if err := c.core.Do(ctx, &httpcore.Request{Op: op, Method: http.MethodGet, Path: rel}, &u); err != nil {
-		return nil, err
+		return UserInfo{}, err
 	}
 	if u.UserID == "" && u.AccountID == "" {
-		return nil, c.shapeError(op, http.MethodGet, rel, "the answer names no user (no userId, no accountId)")
+		return UserInfo{}, c.shapeError(op, http.MethodGet, rel, "the answer names no user (no userId, no accountId)")
 	}
-	return &u, nil
+	return u, nil
 }

@@ -75,8 +75,8 @@ func TestReadsThroughTheClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := viam.UserInfo{UserID: id, UserType: "user-sa", AccountID: "53461", RootEmail: viamtest.AccountEmail, Username: "ci-bot"}
-	if *u != want {
-		t.Errorf("got %+v, want %+v", *u, want)
+	if u != want {
+		t.Errorf("got %+v, want %+v", u, want)
 	}
 
 	acts, err := c.ListActions(ctx, viam.ProductVStorage)
