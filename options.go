@@ -1,8 +1,10 @@
 package vngcloud
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -28,18 +30,22 @@ func optionError(name, format string, args ...any) error {
 // loopback hosts when a token would be sent (see the package overview).
 func WithEndpoint(endpoint string) Option {
 	return func(s *settings.Settings) error {
+		// Quote the endpoint in errors without its user info, which may
+		// hold a password.
+		shown, userInfo := settings.RedactURL(endpoint)
 		u, err := url.Parse(endpoint)
-		if err != nil {
-			return optionError("WithEndpoint", "%q is not a URL: %v", endpoint, err)
-		}
-		if u.Scheme != "http" && u.Scheme != "https" {
-			return optionError("WithEndpoint", "%q must start with https:// (or http:// for a loopback test server)", endpoint)
-		}
-		if u.Host == "" {
-			return optionError("WithEndpoint", "%q has no host", endpoint)
-		}
-		if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-			return optionError("WithEndpoint", "%q must not carry a query, fragment or user info", endpoint)
+		switch {
+		case err != nil && userInfo:
+			// The parser's message may quote part of the user info.
+			return optionError("WithEndpoint", "%q is not a URL, and must not carry user info", shown)
+		case err != nil:
+			return optionError("WithEndpoint", "%q is not a URL: %v", shown, errors.Unwrap(err))
+		case u.Scheme != "http" && u.Scheme != "https":
+			return optionError("WithEndpoint", "%q must start with https:// (or http:// for a loopback test server)", shown)
+		case u.Host == "":
+			return optionError("WithEndpoint", "%q has no host", shown)
+		case u.RawQuery != "" || u.Fragment != "" || u.User != nil:
+			return optionError("WithEndpoint", "%q must not carry a query, fragment or user info", shown)
 		}
 		if !strings.HasSuffix(u.Path, "/") {
 			u.Path += "/"
@@ -144,13 +150,16 @@ func WithTokenSource(ts TokenSource) Option {
 
 // WithMaxResponseSize caps how many bytes of a successful response are read
 // (default 32 MiB). A larger response fails with an [APIError] instead of
-// filling memory. Error responses are always capped at 1 MiB.
+// filling memory. Error responses are always capped at 1 MiB. A value of
+// math.MaxInt64 is taken as math.MaxInt64-1 (no practical limit).
 func WithMaxResponseSize(n int64) Option {
 	return func(s *settings.Settings) error {
 		if n <= 0 {
 			return optionError("WithMaxResponseSize", "must be positive, got %d", n)
 		}
-		s.MaxResponseBytes = n
+		// The body is read through a reader limited to n+1 bytes, to tell
+		// "exactly n" from "more": math.MaxInt64 ("no limit") would overflow.
+		s.MaxResponseBytes = min(n, math.MaxInt64-1)
 		return nil
 	}
 }

@@ -74,7 +74,9 @@ const (
 // its own context). A fetch is not cancelled when the caller that started
 // it gives up, since others may be waiting; DefaultTokenFetchTimeout bounds
 // it. A failed fetch is not cached: the next call tries again. Reading a
-// valid cached token takes no lock.
+// valid cached token takes no lock. A panic in Fetch is recovered and
+// returned as an error to every caller waiting for that fetch. A nil
+// context is refused with a *ValidationError.
 //
 // Set the exported fields before the first call to Token.
 type TokenCache struct {
@@ -119,11 +121,11 @@ func (c *TokenCache) now() time.Time {
 // Token returns the cached token while it is fresh, and otherwise waits for
 // the one fetch in flight (starting it if needed).
 func (c *TokenCache) Token(ctx context.Context) (Secret, error) {
-	if t := c.cur.Load(); t != nil && c.now().Before(t.refreshAt) {
-		return t.tok, nil
-	}
 	if ctx == nil {
 		return "", &ValidationError{Operation: "TokenCache.Token", Field: "ctx", Reason: "nil context"}
+	}
+	if t := c.cur.Load(); t != nil && c.now().Before(t.refreshAt) {
+		return t.tok, nil
 	}
 	if c.Fetch == nil {
 		return "", &ValidationError{Operation: "TokenCache.Token", Field: "Fetch", Reason: "no fetch function: build the cache with NewTokenCache"}
@@ -151,7 +153,7 @@ func (c *TokenCache) Token(ctx context.Context) (Secret, error) {
 func (c *TokenCache) fetch(ctx context.Context, f *tokenFlight) {
 	ctx, cancel := context.WithTimeout(ctx, DefaultTokenFetchTimeout)
 	defer cancel()
-	tok, life, err := c.Fetch(ctx)
+	tok, life, err := c.callFetch(ctx)
 	if err == nil && tok == "" {
 		err = &APIError{Operation: "token", Message: "the token service returned an empty token"}
 	}
@@ -174,6 +176,21 @@ func (c *TokenCache) fetch(ctx context.Context, f *tokenFlight) {
 	c.flight = nil
 	c.mu.Unlock()
 	close(f.done)
+}
+
+// callFetch calls Fetch, turning a panic into an error: the fetch runs on
+// a goroutine of its own, where a panic could not be recovered by any
+// caller and would end the process. The panic's value is kept in the
+// error's chain (APIError.Err), not in its message.
+func (c *TokenCache) callFetch(ctx context.Context) (tok Secret, life time.Duration, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			tok, life = "", 0
+			err = &APIError{Operation: "token", Message: "the token fetch function panicked",
+				Hint: "this is a bug in the fetch function; the next call tries again", Err: fmt.Errorf("panic: %v", p)}
+		}
+	}()
+	return c.Fetch(ctx)
 }
 
 // Invalidate drops the cached token if it is still tok, so the next call to

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -208,5 +209,64 @@ func TestTokenCacheRefusesNilContextAndFetch(t *testing.T) {
 	}
 	if _, err := (&vngcloud.TokenCache{}).Token(t.Context()); !errors.Is(err, vngcloud.ErrInvalidInput) {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestTokenCacheNilContext: Token(nil) returns a *ValidationError, with or
+// without a cached token, and never panics.
+func TestTokenCacheNilContext(t *testing.T) {
+	t.Parallel()
+	tc := vngcloud.NewTokenCache(func(context.Context) (vngcloud.Secret, time.Duration, error) {
+		return "tok", time.Hour, nil
+	})
+	var nilCtx context.Context // a variable, so that vet lets it through
+	var ve *vngcloud.ValidationError
+	if _, err := tc.Token(nilCtx); !errors.As(err, &ve) {
+		t.Fatalf("empty cache: err = %v, want a ValidationError", err)
+	}
+	if _, err := tc.Token(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if tok, err := tc.Token(nilCtx); !errors.As(err, &ve) || tok != "" {
+		t.Fatalf("cached token: Token(nil) = %q, %v; want a ValidationError", tok, err)
+	}
+}
+
+// TestTokenCacheFetchPanicIsAnError: a fetch function that panics makes
+// every waiting caller get an error (not the process die), and the next
+// call fetches again.
+func TestTokenCacheFetchPanicIsAnError(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	release := make(chan struct{})
+	tc := vngcloud.NewTokenCache(func(context.Context) (vngcloud.Secret, time.Duration, error) {
+		if calls.Add(1) == 1 {
+			<-release
+			panic("fetch blew up")
+		}
+		return "tok", time.Hour, nil
+	})
+	const waiters = 20
+	errs := make(chan error, waiters)
+	for range waiters {
+		go func() {
+			_, err := tc.Token(context.Background())
+			errs <- err
+		}()
+	}
+	for calls.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(20 * time.Millisecond) // let the others join the flight
+	close(release)
+	for range waiters {
+		err := <-errs
+		var ae *vngcloud.APIError
+		if !errors.As(err, &ae) || !strings.Contains(err.Error(), "panicked") {
+			t.Fatalf("err = %v, want an APIError saying the fetch panicked", err)
+		}
+	}
+	if tok, err := tc.Token(t.Context()); err != nil || tok != "tok" {
+		t.Fatalf("after the panic: %q, %v; want a new fetch", tok, err)
 	}
 }

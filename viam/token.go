@@ -116,18 +116,23 @@ func WithTokenURL(tokenURL string) vngcloud.Option {
 }
 
 func checkTokenURL(tokenURL string) error {
+	// Quote the URL without its user info, which may hold a password.
+	shown, userInfo := settings.RedactURL(tokenURL)
 	u, err := url.Parse(tokenURL)
 	switch {
+	case err != nil && userInfo:
+		// The parser's message may quote part of the user info.
+		return fmt.Errorf("%q is not a URL, and must not carry user info", shown)
 	case err != nil:
-		return fmt.Errorf("%q is not a URL", tokenURL)
+		return fmt.Errorf("%q is not a URL: %v", shown, errors.Unwrap(err))
 	case u.Scheme != "https" && u.Scheme != "http":
-		return fmt.Errorf("%q must start with https:// (or http:// for a loopback test server)", tokenURL)
+		return fmt.Errorf("%q must start with https:// (or http:// for a loopback test server)", shown)
 	case u.Host == "":
-		return fmt.Errorf("%q has no host", tokenURL)
+		return fmt.Errorf("%q has no host", shown)
 	case u.RawQuery != "" || u.Fragment != "" || u.User != nil:
-		return fmt.Errorf("%q must not carry a query, fragment or user info", tokenURL)
+		return fmt.Errorf("%q must not carry a query, fragment or user info", shown)
 	case u.Path == "" || strings.HasSuffix(u.Path, "/"):
-		return fmt.Errorf("%q must name the endpoint itself, for example https://iamapis.vngcloud.vn/accounts-api/v2/auth/token", tokenURL)
+		return fmt.Errorf("%q must name the endpoint itself, for example https://iamapis.vngcloud.vn/accounts-api/v2/auth/token", shown)
 	}
 	return nil
 }

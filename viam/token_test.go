@@ -496,3 +496,30 @@ func TestPlainHTTPTokenURLRefused(t *testing.T) {
 	}
 	want(t, "requests", mt.GetTotalCallCount(), 0)
 }
+
+// TestTokenURLErrorsRedactUserInfo: a token URL with user info is refused
+// without its user info in the error, even when it does not parse.
+func TestTokenURLErrorsRedactUserInfo(t *testing.T) {
+	t.Parallel()
+	const pw = "Pa55w0rd"
+	for _, u := range []string{
+		"https://user:" + pw + "@iam.test/accounts-api/v2/auth/token",
+		"https://user:" + pw + "%zz@iam.test/token",
+		"https://user:" + pw + "/x@iam.test/token",
+		"ftp://user:" + pw + "@iam.test/token",
+		"https://user:" + pw + "@iam.test/",
+		"https://user:" + pw + "@/token",
+		"user:" + pw + "@iam.test/token",
+	} {
+		_, err := NewClientCredentials("id", "s-sekrit", WithTokenURL(u))
+		if !errors.Is(err, vngcloud.ErrInvalidInput) {
+			t.Errorf("err = %v, want refused", err)
+			continue
+		}
+		for _, part := range []string{pw, pw[:4], "user:"} {
+			if strings.Contains(err.Error(), part) {
+				t.Errorf("error quotes the user info (%q): %s", part, strings.ReplaceAll(err.Error(), pw, "<password>"))
+			}
+		}
+	}
+}

@@ -79,7 +79,8 @@ func NewFromSettings(defaultEndpoint string, s *settings.Settings) (*Core, error
 	}
 	base, err := url.Parse(endpoint)
 	if err != nil || base.Host == "" {
-		return nil, &vngcloud.ValidationError{Field: "endpoint", Reason: fmt.Sprintf("%q is not an absolute URL", endpoint)}
+		shown, _ := settings.RedactURL(endpoint)
+		return nil, &vngcloud.ValidationError{Field: "endpoint", Reason: fmt.Sprintf("%q is not an absolute URL", shown)}
 	}
 	if !strings.HasSuffix(base.Path, "/") {
 		base.Path += "/"
@@ -181,6 +182,11 @@ type call struct {
 	once     bool
 	attempts int
 	log      *slog.Logger
+	// sent are the credentials the request carried (the bearer token,
+	// Basic credentials and the client secret inside them), in the forms
+	// a server may echo them; scrub removes them from what is kept of a
+	// response.
+	sent [][]byte
 }
 
 func callFrom(ctx context.Context) *call {
@@ -250,6 +256,7 @@ func (c *Core) send(ctx context.Context, r *Request) (*http.Response, *call, err
 		if tok != "" {
 			req.Header.Set("Authorization", "Bearer "+tok.Reveal())
 		}
+		ci.sent = append(ci.sent, sentCredentials(req.Header.Get("Authorization"))...)
 		if err := ctx.Err(); err != nil {
 			return nil, ci, &vngcloud.APIError{Operation: r.Op, Method: r.Method, Path: u.Path,
 				Message: "the call was cancelled before it was sent (" + err.Error() + ")", Err: err}

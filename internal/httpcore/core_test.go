@@ -3,7 +3,9 @@ package httpcore
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -135,20 +137,126 @@ func TestRetryAfterHonoured(t *testing.T) {
 	}
 }
 
+// recordWaits makes c record each wait its backoff asks for instead of
+// sleeping, so that a broken rule shows as an extra attempt at once rather
+// than as minutes of sleep.
+func recordWaits(c *Core) *[]time.Duration {
+	var mu sync.Mutex
+	waits := new([]time.Duration)
+	c.rc.Backoff = func(lo, hi time.Duration, n int, resp *http.Response) time.Duration {
+		mu.Lock()
+		*waits = append(*waits, c.backoff(lo, hi, n, resp))
+		mu.Unlock()
+		return 0
+	}
+	return waits
+}
+
+// within runs f and fails the test if it takes longer than d.
+func within(t *testing.T, d time.Duration, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() { defer close(done); f() }()
+	select {
+	case <-done:
+	case <-time.After(d):
+		t.Fatalf("still running after %v", d)
+	}
+}
+
 func TestRetryAfterBeyondCapReturnsAtOnce(t *testing.T) {
 	t.Parallel()
 	c, mt := newCore(t, vngcloud.WithRetryWait(0, 5*time.Second))
+	waits := recordWaits(c)
 	r := httpmock.NewStringResponse(429, `{"errors":[{"code":"TOO_MANY","message":"slow down"}]}`)
 	r.Header.Set("Retry-After", "120")
 	mt.RegisterResponder("GET", base+"things", httpmock.ResponderFromResponse(r))
-	start := time.Now()
-	err := c.Do(t.Context(), &Request{Method: "GET", Path: "things"}, nil)
+	var err error
+	within(t, 5*time.Second, func() { err = c.Do(t.Context(), &Request{Method: "GET", Path: "things"}, nil) })
 	var ae *vngcloud.APIError
 	if !errors.As(err, &ae) || !errors.Is(err, vngcloud.ErrRateLimited) || ae.RetryAfter != 120*time.Second {
 		t.Fatalf("err = %#v", err)
 	}
-	if mt.GetTotalCallCount() != 1 || time.Since(start) > time.Second {
-		t.Fatal("should not wait for a Retry-After beyond the cap")
+	if n := mt.GetTotalCallCount(); n != 1 || len(*waits) != 0 {
+		t.Fatalf("%d calls, waits %v: should not wait for a Retry-After beyond the cap", n, *waits)
+	}
+}
+
+// TestRetryAfterOfAnyLengthBeyondCap: the rule "a Retry-After beyond the
+// cap ends the call at once, with RetryAfter set" holds for every value,
+// however large: a day and a second, an hour past int64 nanoseconds, more
+// digits than int64 holds, and an HTTP date years ahead.
+func TestRetryAfterOfAnyLengthBeyondCap(t *testing.T) {
+	t.Parallel()
+	const maxDuration = time.Duration(1<<63 - 1)
+	for _, tc := range []struct {
+		header string
+		want   time.Duration
+	}{
+		{"86400", 24 * time.Hour},
+		{"86401", 24*time.Hour + time.Second},
+		{"31536000", 365 * 24 * time.Hour},
+		{"9223372036", 9223372036 * time.Second},
+		{"9223372037", maxDuration},
+		{"9223372036854775807", maxDuration},
+		{"99999999999999999999999999", maxDuration},
+		{time.Now().Add(10 * 365 * 24 * time.Hour).UTC().Format(http.TimeFormat), 10 * 365 * 24 * time.Hour},
+	} {
+		c, mt := newCore(t, vngcloud.WithRetryWait(0, 20*time.Second))
+		waits := recordWaits(c)
+		r := httpmock.NewStringResponse(503, `busy`)
+		r.Header.Set("Retry-After", tc.header)
+		mt.RegisterResponder("GET", base+"things", httpmock.ResponderFromResponse(r))
+		var err error
+		within(t, 5*time.Second, func() { err = c.Do(t.Context(), &Request{Method: "GET", Path: "things"}, nil) })
+		var ae *vngcloud.APIError
+		if !errors.As(err, &ae) || ae.StatusCode != 503 {
+			t.Fatalf("Retry-After %s: err = %v", tc.header, err)
+		}
+		if n := mt.GetTotalCallCount(); n != 1 || len(*waits) != 0 {
+			t.Errorf("Retry-After %s: %d calls, waits %v; want 1 call and no wait", tc.header, n, *waits)
+		}
+		if d := ae.RetryAfter - tc.want; d < -2*time.Second || d > 2*time.Second {
+			t.Errorf("Retry-After %s: RetryAfter = %v, want %v", tc.header, ae.RetryAfter, tc.want)
+		}
+	}
+}
+
+// TestRetryAfterBeyondDeadlineReturnsAtOnce: a Retry-After within the cap
+// but longer than what is left before the context's deadline is not
+// waited for: the call returns the 429 at once instead of sleeping into
+// the deadline.
+func TestRetryAfterBeyondDeadlineReturnsAtOnce(t *testing.T) {
+	t.Parallel()
+	c, mt := newCore(t, vngcloud.WithRetryWait(0, time.Minute))
+	waits := recordWaits(c)
+	r := httpmock.NewStringResponse(429, `{"errors":[{"code":"TOO_MANY","message":"slow down"}]}`)
+	r.Header.Set("Retry-After", "30")
+	mt.RegisterResponder("GET", base+"things",
+		httpmock.ResponderFromResponse(r).Then(httpmock.NewStringResponder(200, `{"a":1}`)))
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	var err error
+	within(t, 5*time.Second, func() { err = c.Do(ctx, &Request{Method: "GET", Path: "things"}, &thing{}) })
+	var ae *vngcloud.APIError
+	if !errors.As(err, &ae) || !errors.Is(err, vngcloud.ErrRateLimited) || ae.RetryAfter != 30*time.Second {
+		t.Fatalf("err = %v, want the 429 with RetryAfter 30s", err)
+	}
+	if n := mt.GetTotalCallCount(); n != 1 || len(*waits) != 0 {
+		t.Fatalf("%d calls, waits %v: a Retry-After past the deadline must not be waited for", n, *waits)
+	}
+	// The same wait with time enough left is honoured.
+	c2, mt2 := newCore(t, vngcloud.WithRetryWait(0, time.Minute))
+	waits2 := recordWaits(c2)
+	mt2.RegisterResponder("GET", base+"things",
+		httpmock.ResponderFromResponse(r).Then(httpmock.NewStringResponder(200, `{"a":1}`)))
+	ctx2, cancel2 := context.WithTimeout(t.Context(), time.Hour)
+	defer cancel2()
+	if err := c2.Do(ctx2, &Request{Method: "GET", Path: "things"}, &thing{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(*waits2) != 1 || (*waits2)[0] != 30*time.Second {
+		t.Fatalf("waits = %v, want [30s]", *waits2)
 	}
 }
 
@@ -156,11 +264,25 @@ func TestBackoffIsJitteredExponential(t *testing.T) {
 	t.Parallel()
 	c, _ := newCore(t)
 	for attempt, want := range []time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond, time.Second, time.Second} {
-		for range 50 {
+		seen := map[time.Duration]bool{}
+		low, high := 0, 0
+		for range 200 {
 			d := c.backoff(100*time.Millisecond, time.Second, attempt, nil)
 			if d < want/2 || d > want {
 				t.Fatalf("attempt %d: wait %v outside [%v, %v]", attempt, d, want/2, want)
 			}
+			seen[d] = true
+			if d < want*3/4 {
+				low++
+			} else {
+				high++
+			}
+		}
+		// Jitter: the waits differ and cover both halves of [d/2, d]
+		// (uniform draws: each half gets about 100 of 200; fewer than 40
+		// in one has a probability below 1e-17).
+		if len(seen) < 100 || low < 40 || high < 40 {
+			t.Fatalf("attempt %d: %d distinct waits, %d in the lower half, %d in the upper: not jittered", attempt, len(seen), low, high)
 		}
 	}
 }
@@ -725,4 +847,66 @@ func TestDeleteNotFoundAfterRetrySaysItMayBeGone(t *testing.T) {
 	if !errors.Is(err, vngcloud.ErrNotFound) || strings.Contains(err.Error(), "gone either way") {
 		t.Fatalf("a first-attempt 404 is a plain not found: %v", err)
 	}
+}
+
+// TestSentCredentialsStrippedFromResponses: a server that echoes the
+// bearer token, the Basic credentials or the client secret it was sent
+// (plainly, JSON-escaped or URL-encoded) gets none of them into the
+// APIError's message, body, Error(), %v or %#v, nor into a Raw body.
+func TestSentCredentialsStrippedFromResponses(t *testing.T) {
+	t.Parallel()
+	const tok = "eyJ0eXAi.tok/with+odd=chars_0123456789"
+	const secret = "cl1ent/Secret+value&more"
+	basic := base64.StdEncoding.EncodeToString([]byte("client-id:" + secret))
+	jsonTok := strings.ReplaceAll(tok, "/", `\/`)
+	for name, tc := range map[string]struct {
+		status int
+		body   string
+		req    Request
+		tokens bool
+	}{
+		"bearer in message": {401, `{"errors":[{"code":"EXPIRED","message":"token ` + tok + ` is expired"}]}`, Request{Method: "GET", Path: "things"}, true},
+		"escaped bearer":    {400, `{"errors":[{"code":"BAD","message":"bad token ` + jsonTok + `"}]}`, Request{Method: "GET", Path: "things"}, true},
+		"bearer in text":    {500, "Bearer " + tok, Request{Method: "GET", Path: "things"}, true},
+		"url-encoded":       {403, `{"message":"denied for ` + url.QueryEscape(tok) + `"}`, Request{Method: "GET", Path: "things"}, true},
+		"basic echoed": {401, `{"error":"invalid_client","error_description":"Basic ` + basic + ` refused: secret ` + secret + `"}`,
+			Request{Method: "POST", Path: "things", Header: http.Header{"Authorization": {"Basic " + basic}}, NoAuth: true}, false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var opts []vngcloud.Option
+			if tc.tokens {
+				opts = append(opts, vngcloud.WithTokenSource(vngcloud.StaticToken(tok)))
+			}
+			c, mt := newCore(t, append(opts, vngcloud.WithRetries(0))...)
+			mt.RegisterResponder(tc.req.Method, base+"things", httpmock.NewStringResponder(tc.status, tc.body))
+			r := tc.req
+			err := c.Do(t.Context(), &r, nil)
+			var ae *vngcloud.APIError
+			if !errors.As(err, &ae) || ae.StatusCode != tc.status {
+				t.Fatalf("err = %v", err)
+			}
+			shown := strings.Join([]string{err.Error(), fmt.Sprintf("%v %+v %#v", err, err, err), ae.Message, ae.Code, string(ae.Body)}, "\n")
+			for _, s := range []string{tok, jsonTok, url.QueryEscape(tok), secret, basic, "tok/with", "cl1ent/Secret"} {
+				if strings.Contains(shown, s) {
+					t.Errorf("the error keeps %q:\n%s", s, shown)
+				}
+			}
+			if !strings.Contains(shown, vngcloud.Redacted) {
+				t.Errorf("nothing marked as redacted:\n%s", shown)
+			}
+		})
+	}
+	t.Run("raw body", func(t *testing.T) {
+		t.Parallel()
+		c, mt := newCore(t, vngcloud.WithTokenSource(vngcloud.StaticToken(tok)))
+		mt.RegisterResponder("GET", base+"things", httpmock.NewStringResponder(200, `{"success":false,"errorMsg":"token `+tok+` refused"}`))
+		var raw Raw
+		if err := c.Do(t.Context(), &Request{Method: "GET", Path: "things"}, &raw); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(raw.Body), tok) || !strings.Contains(string(raw.Body), vngcloud.Redacted) {
+			t.Fatalf("raw body %s", raw.Body)
+		}
+	})
 }

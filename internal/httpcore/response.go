@@ -2,11 +2,14 @@ package httpcore
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -18,7 +21,11 @@ func (c *Core) finish(r *Request, ci *call, resp *http.Response, out any) error 
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody))
-		return c.ResponseError(r, ci.attempts, resp, body)
+		ae := c.ResponseError(r, ci.attempts, resp, ci.scrub(body))
+		// The message is parsed from the body: a JSON escape may have
+		// hidden a credential from the byte search.
+		ae.Message, ae.Code = string(ci.scrub([]byte(ae.Message))), string(ci.scrub([]byte(ae.Code)))
+		return ae
 	}
 	body, err := readCapped(resp.Body, c.maxBody, resp.ContentLength)
 	if out == nil && err == nil {
@@ -30,7 +37,7 @@ func (c *Core) finish(r *Request, ci *call, resp *http.Response, out any) error 
 		return nil
 	}
 	if raw, ok := out.(*Raw); ok && err == nil {
-		*raw = Raw{StatusCode: resp.StatusCode, RequestID: requestID(resp.Header), Path: respPath(resp), Body: body, Attempts: ci.attempts}
+		*raw = Raw{StatusCode: resp.StatusCode, RequestID: requestID(resp.Header), Path: respPath(resp), Body: ci.scrub(body), Attempts: ci.attempts}
 		return nil
 	}
 	if err != nil {
@@ -71,7 +78,9 @@ var errTooLarge = errors.New("response too large")
 
 // Raw receives a successful response undecoded: pass a *Raw as Do's out
 // when the service wraps its answers in an envelope of its own and must
-// see the body, the status and the request ID to judge success.
+// see the body, the status and the request ID to judge success. The
+// credentials the request carried are replaced in Body by
+// vngcloud.Redacted, as in error bodies.
 type Raw struct {
 	StatusCode int
 	RequestID  string
@@ -114,7 +123,7 @@ func readCapped(rd io.Reader, limit, sizeHint int64) ([]byte, error) {
 	if sizeHint > 0 && sizeHint <= limit && sizeHint <= maxPresize {
 		buf.Grow(int(sizeHint) + bytes.MinRead)
 	}
-	n, err := buf.ReadFrom(io.LimitReader(rd, limit+1))
+	n, err := buf.ReadFrom(io.LimitReader(rd, min(limit, math.MaxInt64-1)+1))
 	if err != nil {
 		return nil, err
 	}
@@ -359,4 +368,59 @@ func KindForStatus(status int) error {
 		return vngcloud.ErrRateLimited
 	}
 	return nil
+}
+
+// minScrub is the shortest credential scrub looks for: a shorter one would
+// redact ordinary text.
+const minScrub = 6
+
+// sentCredentials returns what an Authorization header value reveals, in
+// the forms a server may echo: the bearer token, or the Basic credentials
+// and the client secret inside them; each as sent, JSON-escaped (with and
+// without "/" escaped) and URL-encoded.
+func sentCredentials(auth string) [][]byte {
+	var plain []string
+	if tok, ok := strings.CutPrefix(auth, "Bearer "); ok {
+		plain = append(plain, tok)
+	} else if b64, ok := strings.CutPrefix(auth, "Basic "); ok {
+		plain = append(plain, b64)
+		if dec, err := base64.StdEncoding.DecodeString(b64); err == nil {
+			if _, secret, ok := strings.Cut(string(dec), ":"); ok {
+				plain = append(plain, secret)
+			}
+		}
+	}
+	var out [][]byte
+	add := func(v string) {
+		if len(v) < minScrub {
+			return
+		}
+		for _, o := range out {
+			if string(o) == v {
+				return
+			}
+		}
+		out = append(out, []byte(v))
+	}
+	for _, p := range plain {
+		add(p)
+		j, _ := json.Marshal(p)
+		esc := string(j[1 : len(j)-1])
+		add(esc)
+		add(strings.ReplaceAll(esc, "/", `\/`))
+		add(url.QueryEscape(p))
+		add(url.PathEscape(p))
+	}
+	return out
+}
+
+// scrub returns b with every credential the request carried replaced by
+// vngcloud.Redacted (b itself when there is none).
+func (ci *call) scrub(b []byte) []byte {
+	for _, s := range ci.sent {
+		if bytes.Contains(b, s) {
+			b = bytes.ReplaceAll(b, s, []byte(vngcloud.Redacted))
+		}
+	}
+	return b
 }

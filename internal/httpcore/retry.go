@@ -3,6 +3,7 @@ package httpcore
 import (
 	"context"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -79,9 +80,13 @@ func retryAfter(resp *http.Response, now time.Time) (time.Duration, bool) {
 	if h == "" {
 		return 0, false
 	}
-	if s, err := strconv.ParseInt(h, 10, 64); err == nil {
-		if s < 0 || s > 24*3600 {
-			return 0, false
+	if digits(h) {
+		// Any number of seconds, however large, is a wait the server asks
+		// for: one beyond the cap ends the call at once (checkRetry), with
+		// RetryAfter set. A wait too long for a time.Duration is its maximum.
+		s, err := strconv.ParseUint(h, 10, 64)
+		if err != nil || s > math.MaxInt64/uint64(time.Second) {
+			return math.MaxInt64, true
 		}
 		return time.Duration(s) * time.Second, true
 	}
@@ -90,4 +95,17 @@ func retryAfter(resp *http.Response, now time.Time) (time.Duration, bool) {
 		return 0, false
 	}
 	return max(t.Sub(now), 0), true
+}
+
+// digits reports whether s is a non-empty run of ASCII digits.
+func digits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
