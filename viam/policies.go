@@ -53,8 +53,13 @@ type Policy struct {
 	Manager string
 	// Scope is the policy's scope as the service sends it.
 	Scope string
-	// Root is the root account number the policy belongs to.
+	// Root is the root account number the policy belongs to, when the
+	// service sent it as a number or a string of digits (0 otherwise).
 	Root int64
+	// RootText is "root" as the service sent it when it is not an account
+	// number (another string, or other JSON as text); "" otherwise. The
+	// field is informational: no form of it fails a call.
+	RootText string
 	// Document holds the statements.
 	Document PolicyDocument
 	// CreatedAt is when the policy was created (zero if not sent).
@@ -80,7 +85,7 @@ type policyWire struct {
 }
 
 // UnmarshalJSON reads a policy row or a full policy. "root" may be a
-// number or a numeric string; "_id" a string or {"$oid": "..."}; "scope"
+// number, a numeric string, another string or absent (see RootText); "_id" a string or {"$oid": "..."}; "scope"
 // a string or any other JSON value (kept as its JSON text).
 func (p *Policy) UnmarshalJSON(b []byte) error {
 	var w policyWire
@@ -95,11 +100,13 @@ func (p *Policy) UnmarshalJSON(b []byte) error {
 	}
 	p.Scope = textOf(w.Scope)
 	if r := textOf(w.Root); r != "" {
-		n, err := strconv.ParseInt(r, 10, 64)
-		if err != nil {
-			return fmt.Errorf("policy root %q is not an account number", r)
+		// A number live, a digit string in an older recording: either is
+		// the account number; anything else is kept as text.
+		if n, err := strconv.ParseInt(r, 10, 64); err == nil && strings.TrimLeft(r, "+") == r {
+			p.Root = n
+		} else {
+			p.RootText = r
 		}
-		p.Root = n
 	}
 	return nil
 }
@@ -114,8 +121,11 @@ func (p Policy) MarshalJSON() ([]byte, error) {
 	if p.Scope != "" {
 		w.Scope, _ = json.Marshal(p.Scope)
 	}
-	if p.Root != 0 {
+	switch {
+	case p.Root != 0:
 		w.Root = strconv.AppendInt(nil, p.Root, 10)
+	case p.RootText != "":
+		w.Root, _ = json.Marshal(p.RootText)
 	}
 	return json.Marshal(w)
 }

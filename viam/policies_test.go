@@ -116,9 +116,6 @@ func TestPolicyJSONVariants(t *testing.T) {
 		}
 	}
 	var p Policy
-	if err := json.Unmarshal([]byte(`{"id":"p","root":"acct"}`), &p); err == nil {
-		t.Error("a non-numeric root was accepted")
-	}
 	// Round trip of the full fixture.
 	if err := json.Unmarshal([]byte(fixture(t, "policy_get_user.json")), &p); err != nil {
 		t.Fatal(err)
@@ -260,4 +257,62 @@ func TestPageBareArray(t *testing.T) {
 	}
 	b, _ := json.Marshal(Page[ServiceAccount]{PageNumber: 1, PageSize: 2, TotalItems: 3, TotalPages: 2})
 	want(t, "envelope", string(b), `{"data":null,"pageNumber":1,"pageSize":2,"totalItems":3,"totalPages":2}`)
+}
+
+// TestPolicyRootForms: "root" is informational: a JSON number (live), a
+// digit string (an older recording), another string (kept as text), an
+// object, null or nothing all decode, and none fails the call; each
+// encodes back to what it was read from.
+func TestPolicyRootForms(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		root     string // "" leaves the field out
+		wantRoot int64
+		wantText string
+		back     string // how root encodes back ("" for absent)
+	}{
+		{`53461`, 53461, "", `53461`},
+		{`"53461"`, 53461, "", `53461`},
+		{`" 53461 "`, 0, " 53461 ", `" 53461 "`},
+		{`"acct-53461"`, 0, "acct-53461", `"acct-53461"`},
+		{`"root@example.com"`, 0, "root@example.com", `"root@example.com"`},
+		{`""`, 0, "", ``},
+		{`null`, 0, "", ``},
+		{``, 0, "", ``},
+		{`5.3461e4`, 0, "5.3461e4", `"5.3461e4"`},
+		{`99999999999999999999`, 0, "99999999999999999999", `"99999999999999999999"`},
+		{`{"id":53461}`, 0, `{"id":53461}`, `"{\"id\":53461}"`},
+	} {
+		in := `{"id":"p1","name":"n"`
+		if tc.root != "" {
+			in += `,"root":` + tc.root
+		}
+		in += "}"
+		var p Policy
+		if err := json.Unmarshal([]byte(in), &p); err != nil {
+			t.Errorf("%s: %v", in, err)
+			continue
+		}
+		if p.Root != tc.wantRoot || p.RootText != tc.wantText {
+			t.Errorf("%s: Root %d, RootText %q; want %d, %q", in, p.Root, p.RootText, tc.wantRoot, tc.wantText)
+		}
+		b, err := json.Marshal(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		if string(m["root"]) != tc.back {
+			t.Errorf("%s: encodes root as %s, want %s", in, m["root"], tc.back)
+		}
+	}
+	// Through GetPolicy: a root that is not a number does not fail the call.
+	h := newHarness(t)
+	h.on(http.MethodGet, polPath+"/p1", reply(200, `{"id":"p1","name":"n","root":"acct-53461","statements":[]}`))
+	p, err := h.c.GetPolicy(t.Context(), "p1")
+	if err != nil || p.RootText != "acct-53461" || p.Root != 0 {
+		t.Fatalf("GetPolicy = %+v, %v", p, err)
+	}
 }

@@ -1,6 +1,7 @@
 package viam
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"reflect"
@@ -344,5 +345,36 @@ func TestResetServiceAccountSecretWithoutSecret(t *testing.T) {
 	_, err := h.c.ResetServiceAccountSecret(t.Context(), "a1")
 	if !errors.Is(err, vngcloud.ErrMaybeApplied) || !strings.Contains(err.Error(), "reset again") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestEpochZeroIsNever: an epoch of 0, in any form the service sends
+// epochs in, is the zero time ("never"), not 1970-01-01; lastUse: 0 in
+// ListServiceAccounts reads as never used.
+func TestEpochZeroIsNever(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{`0`, `0.0`, `-0`, `"0"`, `" 0 "`, `"0.0"`, `{"$numberLong":"0"}`, `{"$date":0}`,
+		`{"$date":{"$numberLong":"0"}}`, `{"$numberInt":"0"}`, `{"$numberDouble":"0.0"}`, `0e10`} {
+		var ts Timestamp
+		if err := json.Unmarshal([]byte(in), &ts); err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		if !ts.IsZero() {
+			t.Errorf("%s decodes as %v, want the zero time", in, ts.Time)
+		}
+	}
+	// An epoch just after 0 is still a time.
+	var ts Timestamp
+	if err := json.Unmarshal([]byte(`1`), &ts); err != nil || !ts.Equal(time.UnixMilli(1)) {
+		t.Fatalf("1 decodes as %v, %v", ts.Time, err)
+	}
+	h := newHarness(t)
+	h.on(http.MethodGet, saPath, reply(200, `{"data":[{"id":"a","name":"n","createdAt":1727337600123,"lastUse":0}],"pageNumber":0,"pageSize":100,"totalItems":1,"totalPages":1}`))
+	page, err := h.c.ListServiceAccounts(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sa := page.Items[0]; !sa.LastUse.IsZero() || sa.CreatedAt.IsZero() {
+		t.Fatalf("lastUse %v (want zero), createdAt %v", sa.LastUse.Time, sa.CreatedAt.Time)
 	}
 }

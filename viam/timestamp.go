@@ -16,6 +16,7 @@ import (
 //	"2026-09-26T08:00:00Z"            RFC 3339 (IAM users)
 //	"1727337600123"                   epoch milliseconds as a string
 //	null, or the field absent         the zero time
+//	0 (in any of the forms above)     the zero time ("never")
 //
 // All decode to a UTC [time.Time]. The field is informational, so a value
 // in any other form decodes as the zero time instead of failing the call.
@@ -75,15 +76,23 @@ func parseTimestamp(b []byte, depth int) time.Time {
 	return ms
 }
 
-// millis reads epoch milliseconds written as an integer or a float.
+// millis reads epoch milliseconds written as an integer or a float. An
+// epoch of 0 is the zero time: the service sends it for "never" (a
+// service account's lastUse).
 func millis(s string) (time.Time, bool) {
 	if s == "" {
 		return time.Time{}, false
 	}
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		if n == 0 {
+			return time.Time{}, true
+		}
 		return time.UnixMilli(n).UTC(), true
 	}
 	if f, err := strconv.ParseFloat(s, 64); err == nil && f > -1e15 && f < 1e15 {
+		if int64(f) == 0 {
+			return time.Time{}, true
+		}
 		return time.UnixMilli(int64(f)).UTC(), true
 	}
 	return time.Time{}, false
