@@ -331,9 +331,18 @@ func (p *SetupPlan) readBucket(ctx context.Context, projectID string) error {
 	st, b := p.req.Storage, p.req.Bucket
 	var getErr, polErr error
 	var pol *BucketPolicy
+	// Both at once. For a missing bucket the policy call would read the
+	// bucket again to tell; it is not needed then, so it is cancelled.
+	pctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	parallel(
-		func() error { _, getErr = st.GetBucket(ctx, projectID, b); return nil },
-		ifThen(p.req.Restrict != nil, func() error { pol, polErr = st.GetBucketPolicy(ctx, projectID, b); return nil }),
+		func() error {
+			if _, getErr = st.GetBucket(ctx, projectID, b); errors.Is(getErr, vngcloud.ErrNotFound) {
+				cancel()
+			}
+			return nil
+		},
+		ifThen(p.req.Restrict != nil, func() error { pol, polErr = st.GetBucketPolicy(pctx, projectID, b); return nil }),
 	)
 	switch {
 	case getErr == nil:

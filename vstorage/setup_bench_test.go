@@ -1,0 +1,59 @@
+package vstorage_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/vstorage-sdk/vngcloud/viam"
+	"github.com/vstorage-sdk/vngcloud/viam/viamtest"
+	"github.com/vstorage-sdk/vngcloud/vstorage"
+)
+
+// benchLatency is what every answer of both test servers is delayed by.
+const benchLatency = 50 * time.Millisecond
+
+// withLatency delays every answer of both servers by d.
+func (e *flowEnv) withLatency(d time.Duration) {
+	e.iamSrv.Inject(viamtest.Fault{Delay: d, Times: 1 << 30})
+	e.stSrv.Inject(viamtest.Fault{Delay: d, Times: 1 << 30})
+}
+
+// BenchmarkSetupRoundTrips runs the unrestricted and the restricted flows
+// (a new service account with a managed policy, a new bucket and its
+// grant, the config write) against test servers that answer every call
+// after 50 ms, as a cloud 50 ms away would, with a new token source each
+// time, as a program that starts. It reports the wall time divided by the
+// latency: the number of round trips the caller waits for.
+//
+//	go test -run '^$' -bench BenchmarkSetupRoundTrips -benchtime 5x ./vstorage/
+func BenchmarkSetupRoundTrips(b *testing.B) {
+	for _, restricted := range []bool{false, true} {
+		name := "unrestricted"
+		if restricted {
+			name = "restricted"
+		}
+		b.Run(name, func(b *testing.B) {
+			var total time.Duration
+			for i := range b.N {
+				b.StopTimer()
+				e := newFlowEnv(b)
+				e.withLatency(benchLatency)
+				req := e.request(restricted, &memConfig{})
+				if restricted {
+					req.Bucket = fmt.Sprintf("bench-%d", i)
+					req.Restrict.ServiceAccount = fmt.Sprintf("bench-%d", i)
+					req.Restrict.ManagedPolicy = viam.PolicyVStorageClientToolFullAccess
+				}
+				b.StartTimer()
+				start := time.Now()
+				if _, err := vstorage.Setup(context.Background(), req); err != nil {
+					b.Fatal(err)
+				}
+				total += time.Since(start)
+			}
+			b.ReportMetric(float64(total)/float64(b.N)/float64(benchLatency), "round-trips")
+		})
+	}
+}
