@@ -105,6 +105,9 @@ func (p *SetupPlan) apply(ctx context.Context, j *journal, res *SetupResult) err
 			j.made(Change{Kind: KindPrincipal, Name: "sa-" + sa.Name,
 				Detail: "the storage sub-user of the new service account; no API deletes it; it grants nothing by itself, but a service account given this name later inherits bucket policies that name it"}, "", nil)
 		}
+		linkStep := func() error {
+			return j.step(StepLink, func() (string, error) { return link(ctx, j, st, projectID, res.Key, sa) })
+		}
 		err = parallel(
 			ifThen(res.Policy != nil && !p.PolicyAttached, func() error {
 				return j.step(StepAttach, func() (string, error) { return attach(ctx, j, req.IAM, res.Policy, sa) })
@@ -122,9 +125,7 @@ func (p *SetupPlan) apply(ctx context.Context, j *journal, res *SetupResult) err
 					return pr.ARN, nil
 				})
 			},
-			func() error {
-				return j.step(StepLink, func() (string, error) { return link(ctx, j, st, projectID, res.Key, sa) })
-			},
+			ifThen(p.Key == nil, linkStep),
 		)
 		if err != nil {
 			return err
@@ -135,6 +136,13 @@ func (p *SetupPlan) apply(ctx context.Context, j *journal, res *SetupResult) err
 				return grant(ctx, j, st, projectID, req.Bucket, p.BucketPolicy, res.Principal.ARN)
 			})
 			if err != nil {
+				return err
+			}
+		}
+		// An existing key is linked last: linked earlier, it would lose
+		// its rights before the grant gives them back.
+		if p.Key != nil && !p.KeyLinked {
+			if err := linkStep(); err != nil {
 				return err
 			}
 		}
@@ -151,6 +159,11 @@ func (p *SetupPlan) apply(ctx context.Context, j *journal, res *SetupResult) err
 
 func (p *SetupPlan) createKey(ctx context.Context, j *journal, res *SetupResult) (string, error) {
 	st, projectID := p.req.Storage, p.Project.ID
+	if k := p.Key; k != nil {
+		res.Key = *k
+		j.reuse(Change{Kind: KindS3Key, ID: k.ID, Name: k.AccessKey})
+		return fmt.Sprintf("using %s (key ID %s), which exists", k.AccessKey, k.ID), nil
+	}
 	k, err := st.CreateS3Key(ctx, projectID)
 	if k.ID != "" {
 		j.made(Change{Kind: KindS3Key, ID: k.ID, Name: k.AccessKey}, "deleted", func(ctx context.Context) error {
@@ -237,6 +250,24 @@ func (p *SetupPlan) policy(ctx context.Context, j *journal, res *SetupResult) (s
 	return fmt.Sprintf("created %s (ID %s)", pr.Name, id), nil
 }
 
+// LockKey restricts an existing S3 key by vIAM to what a service account
+// may do, usually read/write on one bucket: it is Setup with
+// req.ExistingKey set, on the same machinery (plan first, reuse over
+// create, undo on failure). The service account is reused or created, its
+// principal gets read/write on req.Bucket through the bucket's policy, and
+// only then is the key linked, so that it never holds fewer rights than
+// the grant gives. A key that acts as another service account already is
+// refused; one that acts as this one is left linked.
+//
+// Even linked, a key can list the project's buckets and create buckets
+// (docs/api.md §2.4).
+func LockKey(ctx context.Context, req SetupRequest) (*SetupResult, error) {
+	if req.ExistingKey == "" || req.Bucket == "" {
+		return nil, &vngcloud.ValidationError{Operation: "vstorage.LockKey", Field: "ExistingKey, Bucket", Reason: "both are required"}
+	}
+	return Setup(ctx, req)
+}
+
 // attach attaches the policy to the account. Its undo also runs when the
 // answer was lost: a detach is right whether or not the attach happened,
 // and the service says which.
@@ -257,20 +288,28 @@ func attach(ctx context.Context, j *journal, iam *viam.Client, pol *viam.Policy,
 	return fmt.Sprintf("%s is attached to %s", pol.Name, sa.Name), nil
 }
 
-// link links the key to the account (restriction by vIAM: on).
+// link links the key to the account (restriction by vIAM: on). Its undo
+// also runs when the answer was lost: a detach is right whether or not
+// the link happened, and the service says which ("not attached" is a
+// conflict).
 func link(ctx context.Context, j *journal, st *Client, projectID string, k S3Key, sa *viam.ServiceAccount) (string, error) {
 	err := st.AttachS3Key(ctx, projectID, k.ID, sa.ID)
-	if err != nil {
-		// Without KeepPartial the undo deletes the key, which ends any
-		// link the lost answer hid.
-		if errors.Is(err, vngcloud.ErrMaybeApplied) && j.keep {
-			j.maybe("whether S3 key %s is linked to service account %s (the answer was lost): see the key's restriction in the console", k.AccessKey, sa.Name)
+	if err == nil || errors.Is(err, vngcloud.ErrMaybeApplied) {
+		c := Change{Kind: KindLink, ID: k.ID, Name: k.AccessKey + " → " + sa.Name}
+		if err != nil {
+			c.Detail = "the answer was lost: it may not have happened"
 		}
+		j.made(c, "detached", func(ctx context.Context) error {
+			err := st.DetachS3Key(ctx, projectID, k.ID)
+			if errors.Is(err, vngcloud.ErrConflict) {
+				return nil // it was not linked: the lost answer was a refusal
+			}
+			return err
+		})
+	}
+	if err != nil {
 		return "", err
 	}
-	j.made(Change{Kind: KindLink, ID: k.ID, Name: k.AccessKey + " → " + sa.Name}, "detached", func(ctx context.Context) error {
-		return st.DetachS3Key(ctx, projectID, k.ID)
-	})
 	return fmt.Sprintf("%s acts as %s now (restriction by vIAM: on)", k.AccessKey, sa.Name), nil
 }
 

@@ -72,6 +72,10 @@ type SetupRequest struct {
 	// Restrict, when set, restricts the key by vIAM: it is linked to a
 	// service account and acts as it.
 	Restrict *Restriction
+	// ExistingKey, when set, is an existing S3 key (its access key or key
+	// ID) to restrict instead of creating one; see LockKey. It needs
+	// Restrict, and no Config (its secret is not known).
+	ExistingKey string
 	// Config is where the key's configuration goes; nil writes none (the
 	// secret is then only in the result).
 	Config ConfigTarget
@@ -145,6 +149,10 @@ type SetupPlan struct {
 	// ServiceAccountsLeft and PoliciesLeft are what vIAM allows still, or
 	// -1 when the request does not need them read.
 	ServiceAccountsLeft, PoliciesLeft int
+	// Key is the existing key to restrict (SetupRequest.ExistingKey), and
+	// KeyLinked reports that it acts as the service account already.
+	Key       *S3Key
+	KeyLinked bool
 	// ServiceAccount is the existing service account to reuse, or nil
 	// when one is to be created (Restrict only).
 	ServiceAccount *viam.ServiceAccount
@@ -305,7 +313,9 @@ func PlanSetup(ctx context.Context, req SetupRequest) (*SetupPlan, error) {
 		return nil, err
 	}
 	p.KeysLeft = MaxS3Keys - len(p.Keys)
-	if p.KeysLeft <= 0 {
+	if req.ExistingKey != "" {
+		p.findKey(refuse)
+	} else if p.KeysLeft <= 0 {
 		refuse("project %s has %d S3 keys, vStorage's limit is %d: delete one (or rotate a key instead)", projectID, len(p.Keys), MaxS3Keys)
 	}
 	if samePolicy != nil {
@@ -324,6 +334,24 @@ func PlanSetup(ctx context.Context, req SetupRequest) (*SetupPlan, error) {
 	}
 	p.Steps = p.steps()
 	return p, nil
+}
+
+// findKey finds the existing key to restrict among the project's keys.
+func (p *SetupPlan) findKey(refuse func(string, ...any)) {
+	id, name := p.req.ExistingKey, p.req.Restrict.ServiceAccount
+	for i, k := range p.Keys {
+		if k.AccessKey == id || k.ID == id {
+			p.Key = &p.Keys[i]
+		}
+	}
+	switch {
+	case p.Key == nil:
+		refuse("project %s has no S3 key with access key or ID %s", p.Project.ID, id)
+	case p.Key.Restricted() && p.Key.ServiceAccountName() != name:
+		refuse("key %s acts as service account %q already (subUserId %s): detach it first (DetachS3Key), or name that account", p.Key.AccessKey, p.Key.ServiceAccountName(), p.Key.SubUserID)
+	case p.Key.Restricted():
+		p.KeyLinked = true
+	}
 }
 
 // readBucket reads whether the bucket exists and, if so, its policy.
@@ -360,7 +388,11 @@ func (p *SetupPlan) steps() []PlannedStep {
 	add := func(step, action, format string, args ...any) {
 		s = append(s, PlannedStep{Step: step, Action: action, Detail: fmt.Sprintf(format, args...)})
 	}
-	add(StepS3Key, "create", "a new key in project %s (%d of %d left)", p.Project.ID, p.KeysLeft, MaxS3Keys)
+	if p.Key != nil {
+		add(StepS3Key, "reuse", "%s (key ID %s)", p.Key.AccessKey, p.Key.ID)
+	} else {
+		add(StepS3Key, "create", "a new key in project %s (%d of %d left)", p.Project.ID, p.KeysLeft, MaxS3Keys)
+	}
 	if req.Bucket != "" {
 		if p.BucketExists {
 			add(StepBucket, "reuse", "%s exists", req.Bucket)
@@ -388,13 +420,28 @@ func (p *SetupPlan) steps() []PlannedStep {
 			}
 		}
 		add(StepPrincipal, "create", "the storage principal of %s (made once per account, kept)", r.ServiceAccount)
-		add(StepLink, "link", "the new key to %s (restriction by vIAM: on)", r.ServiceAccount)
+		link := func() {
+			switch {
+			case p.KeyLinked:
+				add(StepLink, "none", "%s acts as %s already", p.Key.AccessKey, r.ServiceAccount)
+			case p.Key != nil:
+				add(StepLink, "link", "%s to %s, after the grant (restriction by vIAM: on)", p.Key.AccessKey, r.ServiceAccount)
+			default:
+				add(StepLink, "link", "the new key to %s (restriction by vIAM: on)", r.ServiceAccount)
+			}
+		}
+		if p.Key == nil {
+			link()
+		}
 		if req.Bucket != "" {
 			kept := 0
 			if p.BucketPolicy != nil {
 				kept = len(p.BucketPolicy.Statement)
 			}
 			add(StepGrant, "grant", "read/write on %s to the principal of %s (the policy's %d statements kept)", req.Bucket, r.ServiceAccount, kept)
+		}
+		if p.Key != nil {
+			link()
 		}
 	}
 	if req.Config != nil {
@@ -429,6 +476,9 @@ func (req *SetupRequest) validate(op string) error {
 		}
 	}
 	r := req.Restrict
+	if req.ExistingKey != "" && (r == nil || req.Config != nil) {
+		return bad("ExistingKey", "needs Restrict and no Config (the key's secret is not known)")
+	}
 	if r == nil {
 		return nil
 	}

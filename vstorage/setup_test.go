@@ -381,6 +381,15 @@ var (
 		{vstorage.StepGrant, false, "PUT", "/policy"},
 		{vstorage.StepConfig, false, "", ""},
 	}
+	lockSteps = []flowStep{
+		{vstorage.StepServiceAccount, true, "POST", "accounts-api/v1/service-accounts"},
+		{vstorage.StepPolicy, true, "POST", "policies-api/v1/policies"},
+		{vstorage.StepBucket, false, "POST", "ceph/projects/"},
+		{vstorage.StepAttach, true, "POST", "/service-accounts/"},
+		{vstorage.StepPrincipal, false, "GET", "users/details"},
+		{vstorage.StepGrant, false, "PUT", "/policy"},
+		{vstorage.StepLink, false, "PUT", "/attach"},
+	}
 	reuseSteps = []flowStep{
 		{vstorage.StepS3Key, false, "POST", "users/s3_keys"},
 		{vstorage.StepPrincipal, false, "GET", "users/details"},
@@ -405,6 +414,8 @@ func TestSetupFaults(t *testing.T) {
 		// A second run reuses the account, policy, bucket and grant: its
 		// undo must leave them as they were.
 		{"restricted again", true, true, reuseSteps},
+		// LockKey: the key that exists before the run is restricted.
+		{"lock", true, false, lockSteps},
 	}
 	for _, fl := range flows {
 		for _, st := range fl.steps {
@@ -415,14 +426,14 @@ func TestSetupFaults(t *testing.T) {
 			for _, f := range fs {
 				t.Run(fl.name+"/"+st.step+"/"+f.name, func(t *testing.T) {
 					t.Parallel()
-					runFault(t, fl.restricted, fl.reusing, st, f)
+					runFault(t, fl.restricted, fl.reusing, fl.name == "lock", st, f)
 				})
 			}
 		}
 	}
 }
 
-func runFault(t *testing.T, restricted, reusing bool, st flowStep, f fault) {
+func runFault(t *testing.T, restricted, reusing, lock bool, st flowStep, f fault) {
 	e := newFlowEnv(t, vngcloud.WithTimeout(300*time.Millisecond), vngcloud.WithRetries(1))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -440,6 +451,9 @@ func runFault(t *testing.T, restricted, reusing bool, st flowStep, f fault) {
 	if restricted {
 		req.Restrict.ManagedPolicy = ""
 		req.Restrict.NewPolicy = &viam.PolicyRequest{Name: "flow-rw", Document: viam.VStorageFullAccess()}
+	}
+	if lock {
+		req.Config, req.ExistingKey = nil, pre.AccessKey
 	}
 	if reusing {
 		if _, err := vstorage.Setup(ctx, req); err != nil {
@@ -465,7 +479,11 @@ func runFault(t *testing.T, restricted, reusing bool, st flowStep, f fault) {
 			}
 		}
 	}
-	res, err := vstorage.Setup(ctx, req)
+	run := vstorage.Setup
+	if lock {
+		run = vstorage.LockKey
+	}
+	res, err := run(ctx, req)
 	var fe *vstorage.FlowError
 	if !errors.As(err, &fe) {
 		t.Fatalf("Setup = %v, %v; want a *FlowError", res, err)
@@ -529,10 +547,100 @@ func runFault(t *testing.T, restricted, reusing bool, st flowStep, f fault) {
 	if after.bucketPolicy != before.bucketPolicy && !named(vstorage.KindGrant, "flow-data") && !named(vstorage.KindBucket, "flow-data") {
 		t.Errorf("the policy of flow-data changed: %q", after.bucketPolicy)
 	}
+	if k := e.stSrv.Keys(e.project)[0]; k.Restricted() && !named(vstorage.KindLink, pre.AccessKey) {
+		t.Errorf("the key that existed before the run is restricted now: %v", err)
+	}
 	if len(after.keys) > len(before.keys) && len(fe.Unknown) == 0 {
 		t.Errorf("a key without a config is left behind: %v", err)
 	}
 	if testing.Verbose() {
 		t.Log(err)
+	}
+}
+
+// TestLockKey locks an unrestricted key to a bucket, then locks it again:
+// the second run finds everything in place and changes nothing.
+func TestLockKey(t *testing.T) {
+	t.Parallel()
+	e := newFlowEnv(t)
+	ctx := context.Background()
+	k, err := e.st.CreateS3Key(ctx, e.project)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := vstorage.SetupRequest{Storage: e.st, IAM: e.iam, ProjectID: e.project, Bucket: "photos", ExistingKey: k.AccessKey,
+		Restrict: &vstorage.Restriction{ServiceAccount: "lock-photos"}}
+	var order []string
+	req.Progress = func(ev vstorage.StepEvent) {
+		if ev.Done {
+			order = append(order, ev.Step)
+		}
+	}
+	res, err := vstorage.LockKey(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if order[len(order)-1] != vstorage.StepLink || order[len(order)-2] != vstorage.StepGrant {
+		t.Fatalf("steps ended in the order %v; the link must come after the grant", order)
+	}
+	keys := e.stSrv.Keys(e.project)
+	if len(keys) != 1 || !strings.HasSuffix(keys[0].SubUserID, ":sa-lock-photos") || res.Key.ID != k.ID {
+		t.Fatalf("keys %v", keys)
+	}
+	pol, _ := e.stSrv.BucketPolicy(e.project, "photos")
+	if !strings.Contains(pol, res.Principal.ARN) {
+		t.Fatalf("bucket policy %s", pol)
+	}
+	before := e.state(t)
+	e.stSrv.ResetCalls()
+	e.iamSrv.ResetCalls()
+	again, err := vstorage.LockKey(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again.Created) != 0 {
+		t.Fatalf("the second lock created %v", again.Created)
+	}
+	if after := e.state(t); fmt.Sprint(before) != fmt.Sprint(after) {
+		t.Fatalf("the second lock changed the state:\n%+v\n%+v", before, after)
+	}
+	for _, c := range append(e.stSrv.Calls(), e.iamSrv.Calls()...) {
+		if c.Method != "GET" && !strings.Contains(c.Path, "auth/token") {
+			t.Errorf("the second lock sent %s %s", c.Method, c.Path)
+		}
+	}
+	// A key linked to another account is refused before any change.
+	req.Restrict.ServiceAccount = "someone-else"
+	if _, err := vstorage.LockKey(ctx, req); !errors.Is(err, vstorage.ErrRefused) || !strings.Contains(err.Error(), "acts as service account") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestSetupKeepPartial: with KeepPartial a failed run undoes nothing and
+// its error lists what it leaves, which the servers hold.
+func TestSetupKeepPartial(t *testing.T) {
+	t.Parallel()
+	e := newFlowEnv(t)
+	e.stSrv.Inject(vstoragetest.Fault{Method: "PUT", Path: "/policy", Status: 400, Times: 10})
+	req := e.request(true, &memConfig{})
+	req.KeepPartial = true
+	_, err := vstorage.Setup(context.Background(), req)
+	var fe *vstorage.FlowError
+	if !errors.As(err, &fe) || fe.Step != vstorage.StepGrant || len(fe.Undone) != 0 {
+		t.Fatalf("err = %v", err)
+	}
+	var left []string
+	for _, c := range fe.Left {
+		left = append(left, c.Kind)
+	}
+	slices.Sort(left)
+	want := []string{vstorage.KindS3Key, vstorage.KindAttachment, vstorage.KindBucket, vstorage.KindLink, vstorage.KindServiceAccount, vstorage.KindPrincipal}
+	slices.Sort(want)
+	if !slices.Equal(left, want) {
+		t.Fatalf("left %v, want %v", left, want)
+	}
+	s := e.state(t)
+	if len(s.keys) != 1 || !slices.Contains(s.accounts, "flow-app") || !slices.Contains(s.buckets, "flow-data") {
+		t.Fatalf("state %+v", s)
 	}
 }
