@@ -172,6 +172,14 @@ func (j *journal) made(c Change, action string, do func(context.Context) error) 
 	j.undo = append(j.undo, undoEntry{change: c, action: action, do: do, permanent: do == nil})
 }
 
+// saved drops every undo: what the run made is in use now (the new key is
+// in the config file).
+func (j *journal) saved() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.undo = nil
+}
+
 func (j *journal) reuse(c Change) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
