@@ -3,253 +3,178 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 
 	"github.com/vstorage-sdk/vngcloud"
-	"github.com/vstorage-sdk/vngcloud/internal/demo"
 	"github.com/vstorage-sdk/vngcloud/s3cfg"
 	"github.com/vstorage-sdk/vngcloud/s3cfg/awscli"
 	"github.com/vstorage-sdk/vngcloud/s3cfg/rclone"
+	"github.com/vstorage-sdk/vngcloud/vstorage"
 )
 
-// The tools --tool configures.
+// Where the configs go without --out or --install: the current folder.
 const (
-	toolS3cmd  = "s3cmd"
-	toolRclone = "rclone"
-	toolAWS    = "aws"
+	rcloneName         = "rclone.conf"
+	awsCredentialsName = "aws-credentials"
+	awsConfigName      = "aws-config"
 )
 
-// checkToolFlags checks --tool and the flags that belong to one tool, and
-// fills in the default names. It returns what is wrong, or "".
-func checkToolFlags(o *options, set map[string]bool) string {
-	switch o.tool {
-	case toolS3cmd, toolRclone, toolAWS:
-	default:
-		return fmt.Sprintf("--tool %q: want s3cmd, rclone or aws", o.tool)
-	}
-	if o.tool != toolS3cmd {
-		for _, f := range []string{"install", "force", "full"} {
-			if set[f] {
-				return fmt.Sprintf("--%s is for --tool s3cmd; the %s config is merged into the tool's own files, keeping the other entries and a backup", f, o.tool)
-			}
+// target decides where the config goes: --out (a file, or a folder to put
+// the usual name in), --install (where the tool looks by itself), or the
+// current folder.
+func (o *options) target(getenv func(string) string) (vstorage.ConfigTarget, error) {
+	lookup := func(k string) (string, bool) { v := getenv(k); return v, v != "" }
+	inFolder := func(name string) string {
+		if st, err := os.Stat(o.out); err == nil && st.IsDir() {
+			return filepath.Join(o.out, name)
 		}
+		return o.out
 	}
-	if o.tool == toolAWS && set["out"] {
-		return "--out is for --tool s3cmd and rclone; the AWS CLI's files are $AWS_SHARED_CREDENTIALS_FILE and $AWS_CONFIG_FILE, else ~/.aws/credentials and ~/.aws/config"
-	}
-	if set["remote"] && o.tool != toolRclone {
-		return "--remote needs --tool rclone"
-	}
-	if set["profile"] && o.tool != toolAWS {
-		return "--profile needs --tool aws"
-	}
-	if o.remote == "" {
-		o.remote = rclone.DefaultRemote
-	}
-	if o.profile == "" {
-		o.profile = awscli.DefaultProfile
-	}
-	if err := rclone.CheckName(o.remote); err != nil {
-		return "--remote: " + err.Error()
-	}
-	if err := awscli.CheckName(o.profile); err != nil {
-		return "--profile: " + err.Error()
-	}
-	return ""
-}
-
-// toolDest is where an rclone or AWS CLI config goes.
-type toolDest struct {
-	path      string // rclone.conf, or the AWS credentials file
-	config    string // the AWS config file
-	rule      string // what chose path ("--out" or the tool's rule)
-	isDefault bool   // path is where the tool looks by itself
-}
-
-// prepareTool decides where the config goes and checks, before any key is
-// created, that it can be merged there: the file is readable by the tool,
-// not encrypted, and holds no other kind of entry of that name. It returns
-// the exit status for an error: 2 when the environment names no place, 1
-// when the place is unusable.
-func prepareTool(o options, getenv func(string) string) (toolDest, int, error) {
-	lookup := demo.Lookup(getenv)
-	placeholder := s3cfg.VStorage{AccessKey: "NEW-ACCESS-KEY", SecretKey: vngcloud.Secret(vngcloud.Redacted), Region: "HCM04"}
-	exists := func(p string) bool { _, err := os.Stat(p); return err == nil }
-	var td toolDest
 	switch o.tool {
-	case toolRclone:
-		td.path, td.rule = o.out, "--out"
-		if !o.outSet {
-			d, err := rclone.DestinationFor(runtime.GOOS, lookup, exists)
+	case "rclone":
+		t := &rcloneConf{remote: o.remote, path: rcloneName, mkdir: o.install}
+		if o.out != "" {
+			t.path = inFolder(rcloneName)
+		} else if o.install {
+			d, err := rclone.DestinationFor(runtime.GOOS, lookup, func(p string) bool { _, err := os.Stat(p); return err == nil })
 			if err != nil {
-				return td, 2, fmt.Errorf("cannot tell which rclone.conf rclone reads: %w", err)
+				return nil, fmt.Errorf("--install: cannot tell which rclone.conf rclone reads: %w", err)
 			}
-			td.path, td.rule, td.isDefault = d.Path, d.Rule, true
+			t.path = d.Path
 		}
-		if err := checkMerge(td.path, td.isDefault, func(b []byte) error {
-			_, _, err := rclone.Remote{Name: o.remote, VStorage: placeholder}.Merge(b)
-			return err
-		}); err != nil {
-			return td, 1, err
+		return t, nil
+	case "aws":
+		t := &awsFiles{profile: o.profile, creds: awsCredentialsName, config: awsConfigName, mkdir: o.install}
+		if o.out != "" {
+			if st, err := os.Stat(o.out); err != nil || !st.IsDir() {
+				return nil, fmt.Errorf("--out %s: with --tool aws, give a folder (the credentials and config files go in it)", o.out)
+			}
+			t.creds, t.config = filepath.Join(o.out, awsCredentialsName), filepath.Join(o.out, awsConfigName)
+		} else if o.install {
+			ds, err := awscli.DestinationsFor(runtime.GOOS, lookup)
+			if err != nil {
+				return nil, fmt.Errorf("--install: cannot tell which files the AWS CLI reads: %w", err)
+			}
+			t.creds, t.config = ds.Credentials.Path, ds.Config.Path
 		}
-	case toolAWS:
-		ds, err := awscli.DestinationsFor(runtime.GOOS, lookup)
+		return t, nil
+	}
+	f := &vstorage.S3cmdFile{Path: s3cfg.DownloadName, Full: o.full, PathStyle: o.pathStyle}
+	switch {
+	case o.out != "":
+		f.Path = inFolder(s3cfg.DownloadName)
+	case o.install:
+		d, err := s3cfg.DestinationFor(runtime.GOOS, lookup)
 		if err != nil {
-			return td, 2, fmt.Errorf("cannot tell which files the AWS CLI reads: %w", err)
+			return nil, fmt.Errorf("--install: cannot tell where s3cmd looks for its config: %w", err)
 		}
-		td.path, td.config, td.rule, td.isDefault = ds.Credentials.Path, ds.Config.Path, ds.Credentials.Rule, true
-		p := awscli.Profile{Name: o.profile, VStorage: placeholder}
-		if err := checkMerge(td.path, td.isDefault, func(b []byte) error { _, _, err := p.MergeCredentials(b); return err }); err != nil {
-			return td, 1, err
-		}
-		if err := checkMerge(td.config, true, func(b []byte) error { _, _, err := p.MergeConfig(b); return err }); err != nil {
-			return td, 1, err
-		}
+		f.Path, f.IfExists, f.MkdirAll = d.Path, s3cfg.Backup, true
 	}
-	if abs, err := filepath.Abs(td.path); err == nil {
-		td.path = abs
+	if o.force {
+		f.IfExists = s3cfg.Replace
 	}
-	if abs, err := filepath.Abs(td.config); err == nil && td.config != "" {
-		td.config = abs
-	}
-	return td, 0, nil
+	return f, nil
 }
 
-// checkMerge refuses a destination that is not a file, one in a missing
-// folder unless mkdir (the tool's own location, whose folder is created),
-// and one whose content the merge refuses.
-func checkMerge(path string, mkdir bool, merge func([]byte) error) error {
-	if err := demo.CheckDest(path, true, mkdir); err != nil {
+// placeholder stands for the new key while a merge is tried out.
+var placeholder = vstorage.ConfigValues{AccessKey: "NEW-ACCESS-KEY", SecretKey: vngcloud.Secret(vngcloud.Redacted), Region: "HCM04"}
+
+// rcloneConf is a vStorage remote merged into an rclone.conf, keeping
+// the other remotes and a backup.
+type rcloneConf struct {
+	remote, path string
+	mkdir        bool
+}
+
+func (t *rcloneConf) Check() (string, error) {
+	return t.path, tryMerge(t.path, t.mkdir, func(b []byte) error {
+		_, _, err := rclone.Remote{Name: t.remote, VStorage: s3cfg.VStorage(placeholder)}.Merge(b)
+		return err
+	})
+}
+
+func (t *rcloneConf) Write(v vstorage.ConfigValues) (string, error) {
+	res, err := rclone.Remote{Name: t.remote, VStorage: s3cfg.VStorage(v)}.WriteFile(t.path, s3cfg.WriteOptions{IfExists: s3cfg.Backup, MkdirAll: t.mkdir})
+	return "remote " + t.remote + " in " + t.path + kept(res.Backup), err
+}
+
+// awsFiles is a vStorage profile merged into the AWS CLI's credentials
+// and config files, keeping the other profiles and backups.
+type awsFiles struct {
+	profile, creds, config string
+	mkdir                  bool
+}
+
+func (t *awsFiles) Check() (string, error) {
+	p := awscli.Profile{Name: t.profile, VStorage: s3cfg.VStorage(placeholder)}
+	if err := tryMerge(t.creds, t.mkdir, func(b []byte) error { _, _, err := p.MergeCredentials(b); return err }); err != nil {
+		return "", err
+	}
+	return t.creds + " and " + t.config, tryMerge(t.config, t.mkdir, func(b []byte) error { _, _, err := p.MergeConfig(b); return err })
+}
+
+func (t *awsFiles) Write(v vstorage.ConfigValues) (string, error) {
+	res, err := awscli.Profile{Name: t.profile, VStorage: s3cfg.VStorage(v)}.WriteFiles(t.creds, t.config, s3cfg.WriteOptions{IfExists: s3cfg.Backup, MkdirAll: t.mkdir})
+	return "profile " + t.profile + " in " + t.creds + " and " + t.config + kept(res.Credentials.Backup) + kept(res.Config.Backup), err
+}
+
+// tryMerge refuses a destination that cannot be written, or whose content
+// the merge refuses.
+func tryMerge(path string, mkdir bool, merge func([]byte) error) error {
+	if _, err := (&vstorage.S3cmdFile{Path: path, IfExists: s3cfg.Backup, MkdirAll: mkdir}).Check(); err != nil {
 		return err
 	}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
-	if err != nil {
-		return err
+	if err == nil {
+		err = merge(data)
 	}
-	if err := merge(data); err != nil {
+	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil
-}
-
-// runTool runs the config and write steps for rclone or the AWS CLI.
-func (q *quickstart) runTool(v s3cfg.VStorage, ep demo.S3Endpoint) int {
-	o, s := q.o, q.steps
-	region, endpoint, err := v.S3Endpoint()
-	if err != nil {
-		return q.fail(err)
-	}
-	style := "virtual-host style"
-	if v.PathStyle {
-		style = "path style"
-	}
-	note := ""
-	if ep.IP() && !o.pathStyle {
-		note = " (the endpoint is an IP address, where only path style works)"
-	}
-	r := rclone.Remote{Name: o.remote, VStorage: v}
-	p := awscli.Profile{Name: o.profile, VStorage: v}
-	var preview []byte
-	if o.tool == toolRclone {
-		if preview, err = r.Section(); err != nil {
-			return q.fail(err)
-		}
-		s.Done("remote %s: endpoint %s, region %s, %s%s; endpoint %s", o.remote, endpoint, region, style, note, ep.Source)
-	} else {
-		cred, err := p.CredentialsSection()
-		if err != nil {
-			return q.fail(err)
-		}
-		conf, err := p.ConfigSection()
-		if err != nil {
-			return q.fail(err)
-		}
-		preview = append(append(append([]byte("# "+q.td.path+"\n"), cred...), "\n# "+q.td.config+"\n"...), conf...)
-		s.Done("profile %s: endpoint_url %s, region %s, checksums when_required, %s%s; endpoint %s", o.profile, endpoint, region, style, note, ep.Source)
-	}
-
-	s.Start("write")
-	if o.dryRun {
-		if o.tool == toolRclone {
-			s.Done("would add remote %s to %s (%s), keeping the other remotes and a backup", o.remote, q.td.path, q.td.rule)
-		} else {
-			s.Done("would add profile %s to %s and %s, keeping the other profiles and backups", o.profile, q.td.path, q.td.config)
-		}
-		fmt.Fprintf(q.stdout, "\n--- %s (dry run: not written; the new key's access key and secret are placeholders) ---\n", o.tool)
-		q.stdout.Write(preview)
-		fmt.Fprintln(q.stdout, "---")
-		return 0
-	}
-	opts := s3cfg.WriteOptions{IfExists: s3cfg.Backup, MkdirAll: q.td.isDefault}
-	if o.tool == toolRclone {
-		res, err := r.WriteFile(q.td.path, opts)
-		if err != nil {
-			return q.fail(err)
-		}
-		q.saved = true
-		s.Done("%s remote %s in %s (mode 0600)%s", verb(res.Added), o.remote, q.td.path, kept(res.Backup))
-	} else {
-		res, err := p.WriteFiles(q.td.path, q.td.config, opts)
-		if err != nil {
-			return q.fail(err)
-		}
-		q.saved = true
-		s.Done("%s profile %s in %s and %s (mode 0600)%s%s", verb(res.Credentials.Added), o.profile, q.td.path, q.td.config, kept(res.Credentials.Backup), kept(res.Config.Backup))
-	}
-	q.printNextTool(endpoint)
-	return 0
-}
-
-func verb(added bool) string {
-	if added {
-		return "added"
-	}
-	return "updated"
 }
 
 func kept(backup string) string {
 	if backup == "" {
 		return ""
 	}
-	return "; the previous file is kept as " + backup
+	return " (the previous file is kept as " + backup + ")"
 }
 
-// printNextTool says how to use the remote or profile and where the tool
-// looks for it.
-func (q *quickstart) printNextTool(endpoint string) {
-	w, o := q.stdout, q.o
+// printNext says how to use what was written.
+func (o *options) printNext(w io.Writer, res *vstorage.SetupResult, target vstorage.ConfigTarget, demo bool, getenv func(string) string) {
 	fmt.Fprintln(w)
-	if o.restrict {
-		fmt.Fprintf(w, "The key is restricted by vIAM: it acts as service account %s and may read and write bucket %s; it can still list the project's buckets and create buckets.\n", q.sa.Name, o.bucket)
+	if res.ServiceAccount != nil {
+		fmt.Fprintf(w, "The key is restricted by vIAM: it acts as service account %s, whose principal may read and write bucket %s; it can still list the project's buckets and create buckets.\n", res.ServiceAccount.Name, o.bucket)
 	}
-	// Elsewhere, the Windows line is for a typical Windows user.
-	winEnv := s3cfg.EnvMap(map[string]string{"USERPROFILE": `C:\Users\<User>`, "APPDATA": `C:\Users\<User>\AppData\Roaming`})
-	if runtime.GOOS == "windows" {
-		winEnv = demo.Lookup(q.getenv)
-	}
-	switch o.tool {
-	case toolRclone:
-		if q.td.isDefault {
-			fmt.Fprintf(w, "rclone finds it without --config (%s, %s):\n  rclone lsd %s:\n", q.td.path, q.td.rule, o.remote)
+	switch t := target.(type) {
+	case *vstorage.S3cmdFile:
+		if o.install {
+			fmt.Fprintln(w, "s3cmd finds it without -c:\n  s3cmd ls")
 		} else {
-			fmt.Fprintf(w, "Use it with --config:\n  rclone --config %s lsd %s:\n", shellQuote(q.td.path), o.remote)
+			fmt.Fprintf(w, "Use it with -c:\n  s3cmd -c %s ls\n", t.Path)
 		}
-		if d, err := rclone.DestinationFor("windows", winEnv, nil); err == nil {
-			fmt.Fprintf(w, "  Windows: rclone reads %s (%s) when no older rclone.conf exists\n", d.Path, d.Rule)
+		lookup := func(k string) (string, bool) { v := getenv(k); return v, v != "" }
+		if d, err := s3cfg.DestinationFor(runtime.GOOS, lookup); err == nil && !o.install {
+			fmt.Fprintf(w, "Without -c, s3cmd reads %s (%s): move the file there, or run again with --install.\n", d.Path, d.Rule)
 		}
-	case toolAWS:
-		fmt.Fprintf(w, "Use it with --profile:\n  aws --profile %s --endpoint-url %s s3 ls\n", o.profile, endpoint)
-		fmt.Fprintf(w, "AWS CLI 2.13 and later also read the endpoint from the profile (endpoint_url); older ones, like Debian 12's 2.9, need --endpoint-url.\n")
-		if ds, err := awscli.DestinationsFor("windows", winEnv); err == nil {
-			fmt.Fprintf(w, "  Windows: %s and %s\n", ds.Credentials.Path, ds.Config.Path)
+		win := s3cfg.EnvMap(map[string]string{"USERPROFILE": `C:\Users\<User>`, "APPDATA": `C:\Users\<User>\AppData\Roaming`})
+		if d, err := s3cfg.DestinationFor("windows", win); err == nil {
+			fmt.Fprintf(w, "On Windows, s3cmd reads %s: save the file there as %s.\n", d.Path, s3cfg.WindowsName)
 		}
+	case *rcloneConf:
+		fmt.Fprintf(w, "Use it:\n  rclone --config %s lsd %s:\n", t.path, t.remote)
+	case *awsFiles:
+		fmt.Fprintf(w, "Use it (AWS CLI 2.13 and later also read the endpoint from the profile):\n  AWS_SHARED_CREDENTIALS_FILE=%s AWS_CONFIG_FILE=%s aws --profile %s --endpoint-url %s s3 ls\n",
+			t.creds, t.config, t.profile, res.Endpoint.URL)
 	}
-	if q.env.Demo {
-		fmt.Fprintln(w, "(demo: this key was made by the in-memory services, not by vStorage, which does not know it; set VNGCLOUD_CLIENT_ID and VNGCLOUD_CLIENT_SECRET for a real key)")
+	if demo {
+		fmt.Fprintln(w, "(demo: the key was made by the in-memory services, which are gone now; set VNGCLOUD_CLIENT_ID and VNGCLOUD_CLIENT_SECRET for a real key)")
 	}
 }
