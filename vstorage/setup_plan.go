@@ -41,7 +41,13 @@ type PlanError struct {
 	Op string
 	// Problems says what is wrong and what to do, one entry each.
 	Problems []string
+	// Err is the config target's error, when Check refused it (for
+	// errors.Is, for example s3cfg.ErrExist).
+	Err error
 }
+
+// Unwrap returns the config target's error, if any.
+func (e *PlanError) Unwrap() error { return e.Err }
 
 // Error lists the problems.
 func (e *PlanError) Error() string {
@@ -221,7 +227,7 @@ func PlanSetup(ctx context.Context, req SetupRequest) (*SetupPlan, error) {
 	if req.Config != nil {
 		where, err := req.Config.Check()
 		if err != nil {
-			return nil, &PlanError{Op: op, Problems: []string{"the config cannot be written: " + err.Error()}}
+			return nil, &PlanError{Op: op, Problems: []string{"the config cannot be written: " + err.Error()}, Err: err}
 		}
 		p.ConfigWhere = where
 	}
