@@ -7,18 +7,11 @@ import (
 	"time"
 
 	"github.com/vstorage-sdk/vngcloud/viam"
-	"github.com/vstorage-sdk/vngcloud/viam/viamtest"
 	"github.com/vstorage-sdk/vngcloud/vstorage"
 )
 
 // benchLatency is what every answer of both test servers is delayed by.
 const benchLatency = 50 * time.Millisecond
-
-// withLatency delays every answer of both servers by d.
-func (e *flowEnv) withLatency(d time.Duration) {
-	e.iamSrv.Inject(viamtest.Fault{Delay: d, Times: 1 << 30})
-	e.stSrv.Inject(viamtest.Fault{Delay: d, Times: 1 << 30})
-}
 
 // BenchmarkSetupRoundTrips runs the unrestricted and the restricted flows
 // (a new service account with a managed policy, a new bucket and its
@@ -38,8 +31,7 @@ func BenchmarkSetupRoundTrips(b *testing.B) {
 			var total time.Duration
 			for i := range b.N {
 				b.StopTimer()
-				e := newFlowEnv(b)
-				e.withLatency(benchLatency)
+				e := newFlowEnvLatency(b, benchLatency)
 				req := e.request(restricted, &memConfig{})
 				if restricted {
 					req.Bucket = fmt.Sprintf("bench-%d", i)

@@ -31,7 +31,7 @@ func TestSetupThenS3cmd(t *testing.T) {
 	realtools.S3cmd(t)
 	s3 := realtools.StartS3Server(t, "HCM04")
 	iamSrv := viamtest.NewServer()
-	stSrv := vstoragetest.NewServer(vstoragetest.Options{IAM: iamSrv, DataPlane: s3, S3Endpoints: map[string]string{"HCM04": s3.Endpoint}})
+	stSrv := vstoragetest.NewServer(iamSrv, vstoragetest.WithDataPlane(s3), vstoragetest.WithS3Endpoints(map[string]string{"HCM04": s3.Endpoint}))
 	t.Cleanup(func() { stSrv.Close(); iamSrv.Close() })
 	_, id, secret := iamSrv.AddServiceAccount("login")
 	project := stSrv.AddProject("HCM04", "data")

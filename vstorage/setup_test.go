@@ -29,8 +29,15 @@ type flowEnv struct {
 
 func newFlowEnv(t testing.TB, extra ...vngcloud.Option) *flowEnv {
 	t.Helper()
-	iamSrv := viamtest.NewServer()
-	stSrv := vstoragetest.NewServer(vstoragetest.Options{IAM: iamSrv})
+	return newFlowEnvLatency(t, 0, extra...)
+}
+
+// newFlowEnvLatency is newFlowEnv with servers that answer every call
+// after latency.
+func newFlowEnvLatency(t testing.TB, latency time.Duration, extra ...vngcloud.Option) *flowEnv {
+	t.Helper()
+	iamSrv := viamtest.NewServer(viamtest.WithLatency(latency))
+	stSrv := vstoragetest.NewServer(iamSrv, vstoragetest.WithLatency(latency))
 	t.Cleanup(func() { stSrv.Close(); iamSrv.Close() })
 	_, id, secret := iamSrv.AddServiceAccount("login")
 	base := append([]vngcloud.Option{vngcloud.WithRetryWait(time.Millisecond, 5*time.Millisecond)}, extra...)

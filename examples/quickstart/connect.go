@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,11 +29,11 @@ type offline struct {
 // host they report (a real S3 server in tests) and dp hears about keys.
 func startOffline(dp vstoragetest.DataPlane, s3Endpoint string) *offline {
 	o := &offline{iam: viamtest.NewServer()}
-	so := vstoragetest.Options{IAM: o.iam, DataPlane: dp}
-	if s3Endpoint != "" {
-		so.S3Endpoints = map[string]string{"HCM04": s3Endpoint}
+	var so []vstoragetest.Option
+	if dp != nil {
+		so = append(so, vstoragetest.WithDataPlane(dp), vstoragetest.WithS3Endpoints(map[string]string{"HCM04": s3Endpoint}))
 	}
-	o.st = vstoragetest.NewServer(so)
+	o.st = vstoragetest.NewServer(o.iam, so...)
 	_, o.clientID, o.secret = o.iam.AddServiceAccount("demo-login")
 	o.projectID = o.st.AddProject("HCM04", "demo-project")
 	return o
@@ -79,6 +80,7 @@ func connect(getenv func(string) string, region, project string, verbose bool, s
 		id, secret, iamURL, stURL = o.clientID, o.secret.Reveal(), o.iam.URL(), o.st.URL()
 		opts = append(opts, vngcloud.WithRetryWait(time.Millisecond, 10*time.Millisecond))
 	}
+	opts = slices.Clip(opts) // the two lists below must not share an array
 	iamOpts, stOpts := opts, append(opts, vngcloud.WithRegion(firstOf(region, getenv("VNGCLOUD_REGION"), "HCM04")))
 	if iamURL != "" {
 		iamOpts = append(iamOpts, vngcloud.WithEndpoint(iamURL))
