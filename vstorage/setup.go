@@ -191,7 +191,7 @@ func (p *SetupPlan) serviceAccount(ctx context.Context, j *journal, res *SetupRe
 		Name:        name,
 		Description: "S3 key restriction (vngcloud vstorage.Setup)",
 	})
-	if created != nil && created.ID != "" {
+	if created.ID != "" {
 		id := created.ID
 		j.made(Change{Kind: KindServiceAccount, ID: id, Name: name}, "deleted", func(ctx context.Context) error {
 			return iam.DeleteServiceAccount(ctx, id)
@@ -293,14 +293,14 @@ func attach(ctx context.Context, j *journal, iam *viam.Client, pol *viam.Policy,
 // the link happened, and the service says which ("not attached" is a
 // conflict).
 func link(ctx context.Context, j *journal, st *Client, projectID string, k S3Key, sa *viam.ServiceAccount) (string, error) {
-	err := st.AttachS3Key(ctx, projectID, k.ID, sa.ID)
+	err := st.LinkS3Key(ctx, projectID, k.ID, sa.ID)
 	if err == nil || errors.Is(err, vngcloud.ErrMaybeApplied) {
 		c := Change{Kind: KindLink, ID: k.ID, Name: k.AccessKey + " → " + sa.Name}
 		if err != nil {
 			c.Detail = "the answer was lost: it may not have happened"
 		}
 		j.made(c, "detached", func(ctx context.Context) error {
-			err := st.DetachS3Key(ctx, projectID, k.ID)
+			err := st.UnlinkS3Key(ctx, projectID, k.ID)
 			if errors.Is(err, vngcloud.ErrConflict) {
 				return nil // it was not linked: the lost answer was a refusal
 			}
@@ -314,29 +314,28 @@ func link(ctx context.Context, j *journal, st *Client, projectID string, k S3Key
 }
 
 // grant adds read/write statements for arn to the bucket's policy, keeping
-// the statements it holds (prev, read by the plan). When they are there
-// already nothing is sent. Its undo puts prev back (or deletes the policy
-// when there was none), which is right whether or not a lost answer's
-// change happened.
-func grant(ctx context.Context, j *journal, st *Client, projectID, bucket string, prev *BucketPolicy, arn string) (string, error) {
+// the statements it holds (prev, read by the plan; no statements: no
+// policy). When they are there already nothing is sent. Its undo puts prev
+// back (or deletes the policy when there was none), which is right whether
+// or not a lost answer's change happened.
+func grant(ctx context.Context, j *journal, st *Client, projectID, bucket string, prev BucketPolicy, arn string) (string, error) {
 	want := ReadWriteBucketPolicy(bucket, arn)
 	doc := want
-	kept := 0
-	if prev != nil {
-		kept = len(prev.Statement)
+	kept := len(prev.Statement)
+	if kept > 0 {
 		if containsStatements(prev.Statement, want.Statement) {
 			j.reuse(Change{Kind: KindGrant, Name: bucket, Detail: "read/write for " + arn + " was there already"})
 			return fmt.Sprintf("the policy of %s gives %s read/write already", bucket, arn), nil
 		}
-		doc = *prev
+		doc = prev
 		doc.Statement = append(append([]PolicyStatement(nil), prev.Statement...), want.Statement...)
 	}
 	err := st.PutBucketPolicy(ctx, projectID, bucket, doc)
 	if err == nil || errors.Is(err, vngcloud.ErrMaybeApplied) {
 		action, undo := "restored the previous policy of", func(ctx context.Context) error {
-			return st.PutBucketPolicy(ctx, projectID, bucket, *prev)
+			return st.PutBucketPolicy(ctx, projectID, bucket, prev)
 		}
-		if prev == nil {
+		if kept == 0 {
 			action, undo = "deleted the policy of", func(ctx context.Context) error {
 				return st.DeleteBucketPolicy(ctx, projectID, bucket)
 			}

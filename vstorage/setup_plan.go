@@ -169,9 +169,9 @@ type SetupPlan struct {
 	// already.
 	PolicyAttached bool
 	// BucketExists reports that SetupRequest.Bucket exists; BucketPolicy
-	// is its policy (nil when it has none).
+	// is its policy (no statements when it has none).
 	BucketExists bool
-	BucketPolicy *BucketPolicy
+	BucketPolicy BucketPolicy
 	// ConfigWhere says where the config would be written.
 	ConfigWhere string
 	// Steps lists what Apply would do, in order.
@@ -240,7 +240,11 @@ func PlanSetup(ctx context.Context, req SetupRequest) (*SetupPlan, error) {
 		func() (err error) { p.Endpoint, err = req.Storage.endpointFromRegions(ctx); return },
 		ifThen(r != nil, func() (err error) { sas, err = collect(req.IAM.AllServiceAccounts(ctx, nil)); return }),
 		ifThen(r != nil && (r.ManagedPolicy != "" || r.NewPolicy != nil), func() (err error) { pols, err = collect(req.IAM.AllPolicies(ctx, nil)); return }),
-		ifThen(r != nil && r.PolicyID != "", func() (err error) { p.Policy, err = req.IAM.GetPolicy(ctx, r.PolicyID); return }),
+		ifThen(r != nil && r.PolicyID != "", func() error {
+			pol, err := req.IAM.GetPolicy(ctx, r.PolicyID)
+			p.Policy = &pol
+			return err
+		}),
 	)
 	if err != nil {
 		return nil, err
@@ -307,9 +311,10 @@ func PlanSetup(ctx context.Context, req SetupRequest) (*SetupPlan, error) {
 			attached, err = collect(req.IAM.AllServiceAccountPolicies(ctx, p.ServiceAccount.ID, nil))
 			return
 		}),
-		ifThen(samePolicy != nil, func() (err error) {
-			samePolicy, err = req.IAM.GetPolicy(ctx, samePolicy.ID)
-			return
+		ifThen(samePolicy != nil, func() error {
+			pol, err := req.IAM.GetPolicy(ctx, samePolicy.ID)
+			samePolicy = &pol
+			return err
 		}),
 	)
 	if err == nil {
@@ -354,7 +359,7 @@ func (p *SetupPlan) findKey(refuse func(string, ...any)) {
 	case p.Key == nil:
 		refuse("project %s has no S3 key with access key or ID %s", p.Project.ID, id)
 	case p.Key.Restricted() && p.Key.ServiceAccountName() != name:
-		refuse("key %s acts as service account %q already (subUserId %s): detach it first (DetachS3Key), or name that account", p.Key.AccessKey, p.Key.ServiceAccountName(), p.Key.SubUserID)
+		refuse("key %s acts as service account %q already (subUserId %s): unlink it first (UnlinkS3Key), or name that account", p.Key.AccessKey, p.Key.ServiceAccountName(), p.Key.SubUserID)
 	case p.Key.Restricted():
 		p.KeyLinked = true
 	}
@@ -364,7 +369,7 @@ func (p *SetupPlan) findKey(refuse func(string, ...any)) {
 func (p *SetupPlan) readBucket(ctx context.Context, projectID string) error {
 	st, b := p.req.Storage, p.req.Bucket
 	var getErr, polErr error
-	var pol *BucketPolicy
+	var pol BucketPolicy
 	// Both at once. For a missing bucket the policy call would read the
 	// bucket again to tell; it is not needed then, so it is cancelled.
 	pctx, cancel := context.WithCancel(ctx)
@@ -440,10 +445,7 @@ func (p *SetupPlan) steps() []PlannedStep {
 			link()
 		}
 		if req.Bucket != "" {
-			kept := 0
-			if p.BucketPolicy != nil {
-				kept = len(p.BucketPolicy.Statement)
-			}
+			kept := len(p.BucketPolicy.Statement)
 			add(StepGrant, "grant", "read/write on %s to the principal of %s (the policy's %d statements kept)", req.Bucket, r.ServiceAccount, kept)
 		}
 		if p.Key != nil {
