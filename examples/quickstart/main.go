@@ -40,7 +40,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"time"
 
 	"github.com/vstorage-sdk/vngcloud/s3cfg"
 	"github.com/vstorage-sdk/vngcloud/viam"
@@ -55,10 +54,9 @@ func main() {
 }
 
 type options struct {
-	restrict, mustExist, install, dryRun, pathStyle, full, force, verbose bool
-	bucket, serviceAccount, policy, out, tool, remote, profile            string
-	region, project                                                       string
-	timeout                                                               time.Duration
+	commonFlags
+	restrict, mustExist, install, dryRun, pathStyle, full, force bool
+	bucket, serviceAccount, policy, out, tool, remote, profile   string
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, int) {
@@ -79,10 +77,7 @@ func parseFlags(args []string, stderr io.Writer) (options, int) {
 	fs.StringVar(&o.tool, "tool", "s3cmd", "what to configure: s3cmd, rclone or aws")
 	fs.StringVar(&o.remote, "remote", "vstorage", "the rclone remote's name")
 	fs.StringVar(&o.profile, "profile", "vstorage", "the AWS CLI profile's name")
-	fs.StringVar(&o.region, "region", "", "storage region (default $VNGCLOUD_REGION, else HCM04)")
-	fs.StringVar(&o.project, "project", "", "project ID (default $VNGCLOUD_PROJECT_ID, else the region's first)")
-	fs.DurationVar(&o.timeout, "timeout", 2*time.Minute, "give up (and undo) after this long")
-	fs.BoolVar(&o.verbose, "v", false, "log each API call to stderr (never secrets)")
+	o.register(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return o, 0
@@ -122,14 +117,14 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
-	c, err := connect(getenv, o.region, o.project, o.verbose, stderr, off)
+	c, err := connect(getenv, o.commonFlags, stderr, off)
 	if err != nil {
 		fmt.Fprintf(stderr, "quickstart: %v\n", err)
 		return 2
 	}
 	defer c.close()
 	if c.off != nil {
-		fmt.Fprintln(stdout, "demo: no VNGCLOUD_CLIENT_ID, VNGCLOUD_CLIENT_SECRET or VNGCLOUD_ACCESS_TOKEN, so this runs against in-memory vIAM and vStorage started in this process; nothing touches the cloud.")
+		fmt.Fprintln(stdout, demoLine)
 	}
 	target, err := o.target(getenv)
 	if err != nil {
