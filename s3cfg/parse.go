@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"unicode/utf8"
 )
@@ -161,17 +162,19 @@ func (f *File) RemoveBOM() bool {
 // counts; an empty file has none.
 func (f *File) NumLines() int { return len(f.lines) }
 
-// String describes the file without its content, which holds secrets.
-func (f *File) String() string {
-	if f == nil {
-		return "s3cfg.File(nil)"
-	}
+// String describes the file without its content, which holds secrets. It
+// has a value receiver, so a File prints the same way by value, through a
+// pointer or as a field of another struct.
+func (f File) String() string {
 	return fmt.Sprintf("s3cfg.File{lines: %d, keys: %d}", len(f.lines), len(f.Keys()))
 }
 
 // Format prints [File.String] for every verb, so that no formatting verb
 // can print the content.
-func (f *File) Format(s fmt.State, verb rune) { io.WriteString(s, f.String()) }
+func (f File) Format(s fmt.State, verb rune) { io.WriteString(s, f.String()) }
+
+// LogValue implements [slog.LogValuer]: loggers see [File.String].
+func (f File) LogValue() slog.Value { return slog.StringValue(f.String()) }
 
 // classify returns what s3cmd's ConfigParser.parse_file makes of line i.
 func (f *File) classify(i int) parsed {

@@ -79,10 +79,23 @@ func pyDecimal(r rune) int {
 	return -1
 }
 
+// pyMaxIntDigits is the most digits Python's int() reads from a str in
+// base 10 (sys.int_info.default_max_str_digits, Python 3.11 and later and
+// the security releases of 3.7-3.10): leading zeros count, underscores and
+// the sign do not. Beyond it int() raises ValueError, which s3cmd 2.3.0
+// reports as an invalid value (exit 64), as for any other non-integer.
+// (Printing is limited too: "s3cmd --dump-config" fails with exit 1 on a
+// limitrate whose value after the k or m shift has more than 4,300 digits,
+// while s3cmd's other commands use it. Resolve keeps such a value.)
+const pyMaxIntDigits = 4300
+
 // pyInt parses s the way Python's int(s) does for a str in base 10:
 // surrounding whitespace, one optional sign, decimal digits (any script)
-// with single underscores between digits, leading zeros allowed. It returns
-// the canonical decimal form ("-12", "0", "8080").
+// with single underscores between digits, leading zeros allowed, and at
+// most [pyMaxIntDigits] digits. It returns the canonical decimal form
+// ("-12", "0", "8080"). It stops at the first digit beyond the limit, so
+// its time is linear in len(s) and the callers' big.Int arithmetic works
+// on at most pyMaxIntDigits digits.
 func pyInt(s string) (string, bool) {
 	s = pyStrip(s)
 	neg := false
@@ -94,7 +107,7 @@ func pyInt(s string) (string, bool) {
 		return "", false
 	}
 	var b strings.Builder
-	prevDigit := false
+	prevDigit, digits := false, 0
 	for _, r := range s {
 		if r == '_' {
 			if !prevDigit {
@@ -104,7 +117,7 @@ func pyInt(s string) (string, bool) {
 			continue
 		}
 		d := pyDecimal(r)
-		if d < 0 {
+		if digits++; d < 0 || digits > pyMaxIntDigits {
 			return "", false
 		}
 		if b.Len() == 1 && b.String() == "0" {

@@ -3,6 +3,8 @@ package s3cfg
 import (
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"math/big"
 	"os"
 	"strconv"
@@ -494,11 +496,10 @@ func (c *Config) Dump() []byte {
 	return []byte(b.String())
 }
 
-// String describes the config without its values.
-func (c *Config) String() string {
-	if c == nil {
-		return "s3cfg.Config(nil)"
-	}
+// String describes the config without its values. It has a value
+// receiver, so a Config prints the same way by value, through a pointer or
+// as a field of another struct.
+func (c Config) String() string {
 	s := fmt.Sprintf("s3cfg.Config{options: %d", len(c.Keys()))
 	if c.err != nil {
 		s += ", invalid"
@@ -507,4 +508,7 @@ func (c *Config) String() string {
 }
 
 // Format prints [Config.String] for every verb.
-func (c *Config) Format(s fmt.State, verb rune) { fmt.Fprint(s, c.String()) }
+func (c Config) Format(s fmt.State, verb rune) { io.WriteString(s, c.String()) }
+
+// LogValue implements [slog.LogValuer]: loggers see [Config.String].
+func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
