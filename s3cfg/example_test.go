@@ -177,3 +177,17 @@ func ExampleWriteFile() {
 	// true
 	// s3cnf.s3cfg.bak
 }
+
+// ExampleCheckWritable checks a destination before creating what it will
+// hold.
+func ExampleCheckWritable() {
+	dir, _ := os.MkdirTemp("", "example")
+	defer os.RemoveAll(dir)
+	err := s3cfg.CheckWritable(filepath.Join(dir, "no-such-folder", "s3cmd.ini"), s3cfg.WriteOptions{})
+	fmt.Println(errors.Is(err, s3cfg.ErrNoFolder))
+	err = s3cfg.CheckWritable(filepath.Join(dir, "no-such-folder", "s3cmd.ini"), s3cfg.WriteOptions{MkdirAll: true})
+	fmt.Println(err)
+	// Output:
+	// true
+	// <nil>
+}

@@ -19,6 +19,23 @@
 // exist is refused ([ErrDanglingSymlink]): Write does not create files at
 // a place only a dangling link names.
 //
+// On Unix, a symbolic link anywhere on the path is followed only when it
+// belongs to the writing user, or to root outside a sticky world-writable
+// folder (/tmp-like, mode 1777); any other is refused
+// ([ErrUnsafeSymlink]). This is Linux's fs.protected_symlinks rule, made
+// stricter and applied whatever the system's setting: another user cannot
+// plant a link that makes Write replace a file of theirs choosing.
+//
+// # Concurrent writers and backups
+//
+// Writes of files in one folder by this package are serialised with an
+// advisory lock (flock on the folder, released by the kernel if the
+// process dies; elsewhere a lock file ".<name>.lock" beside the file), so
+// that two Backup writes never back up the same version twice and lose the
+// other: each replaced version is in a backup. A backup is a new file, a
+// copy of the old one, so that a second hard link to the old file keeps
+// its content and mode.
+//
 // # Permissions and platforms
 //
 // The new file has mode [Options].Perm (0600 by default) whatever the old
@@ -33,7 +50,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"runtime"
 	"syscall"
 	"time"
@@ -108,8 +124,9 @@ var (
 // returns the path of the backup it made (Backup policy, existing file),
 // or "".
 //
-// A backup is a hard link to the old file (the old file itself, not a
-// copy), or a copy where the file system has no hard links, named
+// Write first makes the checks of [Check], and makes them again while it
+// holds the folder's lock. A backup is a copy of the old file with the
+// old file's mode, less any bit the new file's mode lacks, named
 // "<name>.bak", or "<name>.<YYYYMMDD-HHMMSS>.bak" when that exists, or
 // "<name>.<YYYYMMDD-HHMMSS>.<N>.bak": an older backup is never
 // overwritten.
@@ -119,37 +136,29 @@ var (
 // only the folder's fsync after the rename fails, the new file is in place
 // and the error says so.
 func Write(path string, data []byte, opts Options) (backupPath string, err error) {
-	if path == "" {
-		return "", errors.New("safefile: empty path")
-	}
 	perm := opts.Perm
 	if perm == 0 {
 		perm = 0o600
 	}
-	target, err := resolve(path)
+	target, _, err := inspect(path, opts)
 	if err != nil {
 		return "", err
 	}
-	dir, base := filepath.Split(target)
-	if dir == "" {
-		dir = "."
-	}
+	dir, base := split(target)
 	if opts.MkdirAll {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return "", fmt.Errorf("safefile: %w", err)
 		}
 	}
-	exists := false
-	switch st, err := os.Lstat(target); {
-	case err == nil && !st.Mode().IsRegular():
-		return "", fmt.Errorf("safefile: %s: %w", target, ErrNotRegular)
-	case err == nil:
-		exists = true
-	case !errors.Is(err, fs.ErrNotExist):
-		return "", fmt.Errorf("safefile: %w", err)
+	unlock, err := lockDir(dir, base)
+	if err != nil {
+		return "", err
 	}
-	if exists && opts.Policy == Refuse {
-		return "", &fs.PathError{Op: "write", Path: target, Err: ErrExist}
+	defer unlock()
+	// Again under the lock: another writer may have created the file.
+	target, exists, err := inspect(target, opts)
+	if err != nil {
+		return "", err
 	}
 
 	tmp, err := createTemp(dir, "."+base+".tmp-*")
@@ -214,7 +223,7 @@ func Write(path string, data []byte, opts Options) (backupPath string, err error
 			if opts.Now != nil {
 				now = opts.Now
 			}
-			made, err = backup(target, now())
+			made, err = backup(target, now(), perm)
 			if err != nil {
 				return "", err
 			}
@@ -224,57 +233,29 @@ func Write(path string, data []byte, opts Options) (backupPath string, err error
 		}
 	}
 	committed = true
-	if made != "" && runtime.GOOS != "windows" {
-		// The backup is the old file itself (a hard link) or a copy of it,
-		// with the old file's mode: it holds the old secret, so make it no
-		// more readable than the new file.
-		if st, err := os.Stat(made); err == nil && st.Mode().Perm()&^perm != 0 {
-			if err := os.Chmod(made, st.Mode().Perm()&perm); err != nil {
-				return made, fmt.Errorf("safefile: %s was written, but its backup %s keeps mode %v: %w", target, made, st.Mode().Perm(), err)
-			}
-		}
-	}
 	if err := syncDir(dir); err != nil {
 		return made, fmt.Errorf("safefile: %s was written, but syncing its folder failed: %w", target, err)
 	}
 	return made, nil
 }
 
-// resolve returns the file Write replaces: path itself, or the final
-// target of a symbolic link.
-func resolve(path string) (string, error) {
-	st, err := os.Lstat(path)
-	if err != nil || st.Mode()&fs.ModeSymlink == 0 {
-		return path, nil
-	}
-	target, err := filepath.EvalSymlinks(path)
+// backup copies the existing file at target to a new, unused name and
+// returns it. The copy has the old file's mode less any bit perm lacks; the
+// old file is not touched, so another hard link to it keeps its content and
+// mode.
+func backup(target string, now time.Time, perm fs.FileMode) (string, error) {
+	st, err := os.Stat(target)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return "", fmt.Errorf("safefile: %s: %w", path, ErrDanglingSymlink)
-		}
-		return "", fmt.Errorf("safefile: %w", err)
+		return "", fmt.Errorf("safefile: backing up %s: %w", target, err)
 	}
-	return target, nil
-}
-
-// backup gives the existing file at target a new, unused name and returns
-// it.
-func backup(target string, now time.Time) (string, error) {
+	mode := st.Mode().Perm() & perm
 	stamp := now.Format("20060102-150405")
 	names := []string{target + ".bak", target + "." + stamp + ".bak"}
 	for i := 1; i <= 100; i++ {
 		names = append(names, fmt.Sprintf("%s.%s.%d.bak", target, stamp, i))
 	}
 	for _, name := range names {
-		err := link(target, name)
-		if err == nil {
-			return name, nil
-		}
-		if errors.Is(err, fs.ErrExist) {
-			continue
-		}
-		// No hard links: copy, never over an existing name.
-		err = copyExclusive(target, name)
+		err := copyExclusive(target, name, mode)
 		if err == nil {
 			return name, nil
 		}
@@ -283,12 +264,12 @@ func backup(target string, now time.Time) (string, error) {
 		}
 		return "", fmt.Errorf("safefile: backing up %s: %w", target, err)
 	}
-	return "", fmt.Errorf("safefile: backing up %s: every backup name up to %s is taken", target, names[len(names)-1])
+	return "", fmt.Errorf("safefile: backing up %s: every backup name up to %s is taken; delete old backups", target, names[len(names)-1])
 }
 
-// copyExclusive copies src to a new file dst (mode 0600), failing if dst
+// copyExclusive copies src to a new file dst with mode, failing if dst
 // exists.
-func copyExclusive(src, dst string) error {
+func copyExclusive(src, dst string, mode fs.FileMode) error {
 	data, err := os.ReadFile(src)
 	if err != nil {
 		return err
@@ -297,15 +278,23 @@ func copyExclusive(src, dst string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := writeData(f, data); err != nil {
+	fail := func(err error) error {
 		f.Close()
 		os.Remove(dst)
 		return err
 	}
+	if runtime.GOOS != "windows" {
+		// The new file is ours alone: set the mode exactly, whatever the
+		// umask.
+		if err := f.Chmod(mode); err != nil {
+			return fail(err)
+		}
+	}
+	if _, err := writeData(f, data); err != nil {
+		return fail(err)
+	}
 	if err := syncFile(f); err != nil {
-		f.Close()
-		os.Remove(dst)
-		return err
+		return fail(err)
 	}
 	return f.Close()
 }
