@@ -143,6 +143,53 @@ func DefaultDestination() (Destination, error) {
 	return DestinationFor(runtime.GOOS, ProcessEnv(false))
 }
 
+// PlaceholderUser is the user name in the paths of [TypicalEnv].
+const PlaceholderUser = "<User>"
+
+// TypicalEnv returns the environment of a typical user, named
+// [PlaceholderUser], on goos, for showing where a tool would look on
+// another system than this one: the process environment describes this
+// system only (HOME=/root on Linux would make a Windows path of
+// "/root\.config\rclone\rclone.conf"). On Windows, USERPROFILE is
+// C:\Users\<User>, APPDATA C:\Users\<User>\AppData\Roaming,
+// LOCALAPPDATA C:\Users\<User>\AppData\Local, HOMEDRIVE C: and HOMEPATH
+// \Users\<User>; on macOS ("darwin"), HOME is /Users/<User>; elsewhere
+// HOME is /home/<User>. Every other variable is unset. Pass it to
+// [DestinationFor], rclone.DestinationFor or awscli.DestinationsFor.
+func TypicalEnv(goos string) func(string) (string, bool) {
+	var env map[string]string
+	switch goos {
+	case "windows":
+		home := `C:\Users\` + PlaceholderUser
+		env = map[string]string{"USERPROFILE": home, "APPDATA": home + `\AppData\Roaming`,
+			"LOCALAPPDATA": home + `\AppData\Local`, "HOMEDRIVE": "C:", "HOMEPATH": `\Users\` + PlaceholderUser}
+	case "darwin", "ios":
+		env = map[string]string{"HOME": "/Users/" + PlaceholderUser}
+	default:
+		env = map[string]string{"HOME": "/home/" + PlaceholderUser}
+	}
+	return EnvMap(env)
+}
+
+// EnvFor returns lookup when it describes a user of goos, and
+// [TypicalEnv](goos) when it does not, so that an environment of this
+// system is not read as one of another: for Windows, lookup must set
+// USERPROFILE to an absolute Windows path ("C:\..." or "\\server\...");
+// elsewhere, HOME to a path starting with "/". Use it to show where a tool
+// looks on goos when goos is not the running system.
+func EnvFor(goos string, lookup func(string) (string, bool)) func(string) (string, bool) {
+	if lookup != nil {
+		if goos == "windows" {
+			if v, _ := lookup("USERPROFILE"); ntIsAbs(v) && !strings.HasPrefix(v, "/") {
+				return lookup
+			}
+		} else if v, _ := lookup("HOME"); strings.HasPrefix(v, "/") {
+			return lookup
+		}
+	}
+	return TypicalEnv(goos)
+}
+
 // ProcessEnv returns a lookup of the process environment for the
 // DestinationFor functions of this package and of s3cfg/rclone and
 // s3cfg/awscli. On Unix, a HOME that is unset reads as the home folder of

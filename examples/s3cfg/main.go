@@ -217,6 +217,10 @@ func where(args []string, e env) int {
 	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
 		return 2
 	}
+	if *goos != e.goos {
+		// This system's variables do not describe the other one.
+		e.lookup = s3cfg.EnvFor(*goos, e.lookup)
+	}
 	switch *tool {
 	case "s3cmd":
 	case "rclone":
