@@ -58,8 +58,8 @@ func NewClient(opts ...vngcloud.Option) (*Client, error) {
 	if err != nil {
 		return nil, named("viam.NewClient", err)
 	}
-	if st := core.Settings(); st.TokenURL != "" || st.TokenVariant != 0 {
-		return nil, &vngcloud.ValidationError{Operation: "viam.NewClient", Field: "viam.WithTokenURL/WithTokenVariant",
+	if st := core.Settings(); st.TokenURL != "" || st.TokenVariant != 0 || st.TokenScopeSet {
+		return nil, &vngcloud.ValidationError{Operation: "viam.NewClient", Field: "viam.WithTokenURL/WithTokenVariant/WithTokenScope",
 			Reason: "applies only to viam.NewClientCredentials"}
 	}
 	if core.Settings().TokenSource == nil {

@@ -11,9 +11,10 @@
 // [NewClientCredentials] returns a token source that fetches them from
 // https://iamapis.vngcloud.vn/accounts-api/v2/auth/token ([DefaultTokenURL])
 // with `Authorization: Basic base64(clientID:clientSecret)` and the form
-// body grant_type=client_credentials, caches each token until 60 seconds
-// before it expires (30 minutes is assumed when the answer has no
-// expires_in), lets one goroutine refresh it while the others wait, and
+// body grant_type=client_credentials&scope=email (the scope as the
+// Terraform provider sends it; [WithTokenScope] changes it), caches each
+// token until 60 seconds before it expires (30 minutes is assumed when the
+// answer has no expires_in), lets one goroutine refresh it while the others wait, and
 // drops it when a call answers 401 (the call is then resent once with a
 // new token). The same source works for the vstorage package, which takes
 // the same token:

@@ -191,7 +191,7 @@ func (h *harness) tokenEndpoint(r *http.Request) (*http.Response, error) {
 	switch {
 	case r.Header.Get("Authorization") != "Basic "+testBasic:
 		return httpmock.NewStringResponse(401, fixture(h.t, "token_error_authentication_failed.json")), nil
-	case r.Header.Get("Content-Type") != "application/x-www-form-urlencoded" || string(body) != "grant_type=client_credentials":
+	case r.Header.Get("Content-Type") != "application/x-www-form-urlencoded" || string(body) != "grant_type=client_credentials&scope=email":
 		return httpmock.NewStringResponse(400, `{"errors":[{"code":"TEST","message":"unexpected token request"}]}`), nil
 	}
 	n := h.tokenCalls.Add(1)

@@ -59,11 +59,27 @@ func (v TokenVariant) path() string {
 	return TokenPathV2
 }
 
-func (v TokenVariant) form() url.Values {
+// form is the token request's body: the grant, and scope when not "".
+func (v TokenVariant) form(scope string) url.Values {
+	f := url.Values{"grant_type": {"client_credentials"}}
 	if v == TokenV1 {
-		return url.Values{"grantType": {"client_credentials"}}
+		f = url.Values{"grantType": {"client_credentials"}}
 	}
-	return url.Values{"grant_type": {"client_credentials"}}
+	if scope != "" {
+		f.Set("scope", scope)
+	}
+	return f
+}
+
+// defaultScope is the scope the variant's known clients send: "email" for
+// [TokenV2], as the Terraform provider's OAuth2 client sends it (and as
+// the documentation's example body has it; docs/api.md §1.1); none for
+// [TokenV1], as the official CLI sends none.
+func (v TokenVariant) defaultScope() string {
+	if v == TokenV1 {
+		return ""
+	}
+	return "email"
 }
 
 // Token endpoint paths, relative to the root ([DefaultEndpoint] or the one
@@ -94,6 +110,27 @@ func WithTokenVariant(v TokenVariant) vngcloud.Option {
 			return &vngcloud.ValidationError{Field: "viam.WithTokenVariant", Reason: fmt.Sprintf("unknown variant %d", int(v))}
 		}
 		s.TokenVariant = int(v)
+		return nil
+	}
+}
+
+// WithTokenScope sets the OAuth2 scopes sent with the token request, as
+// the form field scope (space-separated). By default [TokenV2] sends
+// scope=email, as the Terraform provider does (the client known to work
+// in production), and [TokenV1] sends no scope, as the official CLI does.
+// WithTokenScope() with no scope leaves the field out. Each scope must be
+// a non-empty OAuth2 scope token (printable ASCII without spaces, quotes
+// or backslashes). It applies only to [NewClientCredentials]; other
+// constructors refuse it.
+func WithTokenScope(scopes ...string) vngcloud.Option {
+	return func(s *settings.Settings) error {
+		for _, sc := range scopes {
+			if sc == "" || strings.ContainsFunc(sc, func(r rune) bool { return r <= ' ' || r > '~' || r == '"' || r == '\\' }) {
+				return &vngcloud.ValidationError{Field: "viam.WithTokenScope",
+					Reason: fmt.Sprintf("%q is not an OAuth2 scope (printable ASCII without spaces, quotes or backslashes; pass several scopes as several arguments)", sc)}
+			}
+		}
+		s.TokenScope, s.TokenScopeSet = strings.Join(scopes, " "), true
 		return nil
 	}
 }
@@ -173,6 +210,7 @@ type ccState struct {
 	basic    vngcloud.Secret // base64(clientID:clientSecret)
 	tokenURL string
 	variant  TokenVariant
+	scope    string // sent as the form field scope when not ""
 	path     string
 	core     *httpcore.Core
 	cache    *vngcloud.TokenCache
@@ -182,12 +220,13 @@ type ccState struct {
 // the given client ID and secret. opts configure its HTTP calls: for
 // example [vngcloud.WithHTTPClient], [vngcloud.WithLogger],
 // [vngcloud.WithRetries], [vngcloud.WithEndpoint] (which moves the whole
-// root, token endpoint included), and the viam-only [WithTokenVariant] and
-// [WithTokenURL]. Nothing is sent until the first call to Token.
+// root, token endpoint included), and the viam-only [WithTokenVariant],
+// [WithTokenURL] and [WithTokenScope]. Nothing is sent until the first
+// call to Token.
 //
 // The secret is sent as `Authorization: Basic base64(clientID:secret)`
-// with a form-encoded body grant_type=client_credentials
-// (grantType=client_credentials for [TokenV1]).
+// with a form-encoded body grant_type=client_credentials&scope=email
+// (grantType=client_credentials for [TokenV1]; see [WithTokenScope]).
 func NewClientCredentials(clientID string, clientSecret vngcloud.Secret, opts ...vngcloud.Option) (*ClientCredentials, error) {
 	const op = "viam.NewClientCredentials"
 	switch {
@@ -215,6 +254,10 @@ func NewClientCredentials(clientID string, clientSecret vngcloud.Secret, opts ..
 		if strings.HasSuffix(s.TokenURL, "/v1/auth/token") {
 			st.variant = TokenV1
 		}
+	}
+	st.scope = st.variant.defaultScope()
+	if s.TokenScopeSet {
+		st.scope = s.TokenScope
 	}
 	if s.TokenURL != "" {
 		i := strings.LastIndex(s.TokenURL, "/")
@@ -340,7 +383,7 @@ func (s *ccState) fetch(ctx context.Context) (vngcloud.Secret, time.Duration, er
 		Op:     "viam.Token",
 		Method: http.MethodPost,
 		Path:   s.path,
-		Form:   s.variant.form(),
+		Form:   s.variant.form(s.scope),
 		Header: http.Header{"Authorization": {"Basic " + s.basic.Reveal()}},
 		NoAuth: true,
 	}, &resp)

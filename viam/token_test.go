@@ -50,7 +50,7 @@ func TestTokenV2RequestShape(t *testing.T) {
 	want(t, "query", got.Query, "")
 	want(t, "Authorization", got.Auth, "Basic "+base64.StdEncoding.EncodeToString([]byte(testClientID+":"+testClientSecret)))
 	want(t, "Content-Type", got.ContentType, "application/x-www-form-urlencoded")
-	want(t, "body", got.Body, "grant_type=client_credentials")
+	want(t, "body", got.Body, "grant_type=client_credentials&scope=email")
 }
 
 func TestTokenV1Variant(t *testing.T) {
@@ -79,9 +79,9 @@ func TestTokenURLOption(t *testing.T) {
 		variant   []vngcloud.Option
 		wantV     TokenVariant
 	}{
-		{"https://proxy.test/iam/oauth/token", "grant_type=client_credentials", nil, TokenV2},
+		{"https://proxy.test/iam/oauth/token", "grant_type=client_credentials&scope=email", nil, TokenV2},
 		{"https://proxy.test/accounts-api/v1/auth/token", "grantType=client_credentials", nil, TokenV1},
-		{"https://proxy.test/accounts-api/v1/auth/token", "grant_type=client_credentials", []vngcloud.Option{WithTokenVariant(TokenV2)}, TokenV2},
+		{"https://proxy.test/accounts-api/v1/auth/token", "grant_type=client_credentials&scope=email", []vngcloud.Option{WithTokenVariant(TokenV2)}, TokenV2},
 	} {
 		cc, mt, _ := newCC(t, append([]vngcloud.Option{vngcloud.WithEndpoint("https://ignored.test/"), WithTokenURL(tc.url)}, tc.variant...)...)
 		r := &recorder{steps: []step{reply(200, `{"access_token":"t","expires_in":60}`)}}
@@ -392,6 +392,10 @@ func TestNewClientCredentialsValidation(t *testing.T) {
 		"directory url":   {"id", "s-sekrit", []vngcloud.Option{WithTokenURL("https://h.test/auth/")}, "viam.WithTokenURL"},
 		"ftp url":         {"id", "s-sekrit", []vngcloud.Option{WithTokenURL("ftp://h.test/token")}, "viam.WithTokenURL"},
 		"unknown variant": {"id", "s-sekrit", []vngcloud.Option{WithTokenVariant(7)}, "viam.WithTokenVariant"},
+		"empty scope":     {"id", "s-sekrit", []vngcloud.Option{WithTokenScope("")}, "viam.WithTokenScope"},
+		"spaced scope":    {"id", "s-sekrit", []vngcloud.Option{WithTokenScope("email openid")}, "viam.WithTokenScope"},
+		"quoted scope":    {"id", "s-sekrit", []vngcloud.Option{WithTokenScope(`"email"`)}, "viam.WithTokenScope"},
+		"control scope":   {"id", "s-sekrit", []vngcloud.Option{WithTokenScope("email\n")}, "viam.WithTokenScope"},
 		"bad endpoint":    {"id", "s-sekrit", []vngcloud.Option{vngcloud.WithEndpoint("nope")}, "WithEndpoint"},
 	} {
 		_, err := NewClientCredentials(tc.id, tc.secret, tc.opts...)
@@ -408,7 +412,7 @@ func TestNewClientCredentialsValidation(t *testing.T) {
 
 func TestViamOnlyOptionsRefusedElsewhere(t *testing.T) {
 	t.Parallel()
-	for _, o := range []vngcloud.Option{WithTokenURL("https://h.test/token"), WithTokenVariant(TokenV1)} {
+	for _, o := range []vngcloud.Option{WithTokenURL("https://h.test/token"), WithTokenVariant(TokenV1), WithTokenScope("email")} {
 		_, err := NewClient(o, vngcloud.WithTokenSource(vngcloud.StaticToken("t")))
 		if !errors.Is(err, vngcloud.ErrInvalidInput) || !strings.Contains(err.Error(), "applies only to viam.NewClientCredentials") {
 			t.Errorf("err = %v", err)
@@ -520,6 +524,37 @@ func TestTokenURLErrorsRedactUserInfo(t *testing.T) {
 			if strings.Contains(err.Error(), part) {
 				t.Errorf("error quotes the user info (%q): %s", part, strings.ReplaceAll(err.Error(), pw, "<password>"))
 			}
+		}
+	}
+}
+
+// TestTokenScope: the v2 request carries scope=email by default, as the
+// Terraform provider's OAuth2 client sends it; WithTokenScope sets other
+// scopes (space-separated on the wire, as OAuth2 has it) or, with none,
+// leaves the field out; v1 sends no scope unless one is set, as the
+// official CLI does.
+func TestTokenScope(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		opts []vngcloud.Option
+		path string
+		body string
+	}{
+		{"v2 default", nil, TokenPathV2, "grant_type=client_credentials&scope=email"},
+		{"v2 none", []vngcloud.Option{WithTokenScope()}, TokenPathV2, "grant_type=client_credentials"},
+		{"v2 two", []vngcloud.Option{WithTokenScope("email", "openid")}, TokenPathV2, "grant_type=client_credentials&scope=email+openid"},
+		{"v1 default", []vngcloud.Option{WithTokenVariant(TokenV1)}, TokenPathV1, "grantType=client_credentials"},
+		{"v1 email", []vngcloud.Option{WithTokenVariant(TokenV1), WithTokenScope("email")}, TokenPathV1, "grantType=client_credentials&scope=email"},
+	} {
+		cc, mt, _ := newCC(t, append([]vngcloud.Option{vngcloud.WithEndpoint(root)}, tc.opts...)...)
+		r := &recorder{steps: []step{reply(200, `{"access_token":"t","expires_in":60}`)}}
+		mt.RegisterResponder(http.MethodPost, root+tc.path, r.respond)
+		if _, err := cc.Token(t.Context()); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got := r.only(t).Body; got != tc.body {
+			t.Errorf("%s: body %q, want %q", tc.name, got, tc.body)
 		}
 	}
 }

@@ -49,6 +49,11 @@ type Settings struct {
 	// the default variant).
 	TokenURL     string
 	TokenVariant int
+	// TokenScope is the scope sent with the token request
+	// (viam.WithTokenScope: space-separated scopes, "" for none); it
+	// applies only when TokenScopeSet, otherwise the variant's default.
+	TokenScope    string
+	TokenScopeSet bool
 }
 
 // Defaults returns Settings with every default filled in.
