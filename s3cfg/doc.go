@@ -88,14 +88,21 @@
 // for its file: S3CMD_CONFIG, else %APPDATA%\s3cmd.ini on Windows, else
 // $HOME/.s3cfg. The portal's download is called [DownloadName]
 // (s3cnf.s3cfg) and is not read by s3cmd until it is moved there.
-// [NewlineFor] gives the line ends s3cmd itself would write there. Write
-// files with internal/safefile: temporary file, fsync, rename, mode 0600,
-// backup of an existing file.
+// [NewlineFor] gives the line ends s3cmd itself would write there, and
+// [TypicalEnv] and [EnvFor] the paths of another system for a placeholder
+// user. [CheckWritable] checks a destination without writing it;
+// [WriteFile] writes it: temporary file, fsync, rename, mode 0600, a
+// backup copy of an existing file, writers serialised, no symbolic link
+// followed that another user controls. The rclone and awscli subpackages
+// return the same [Destination] and wrap the same [ErrNoHome].
 //
 // # Secrets
 //
-// [File] and [Config] print only summaries with fmt, errors and
-// diagnostics never contain values from the file except s3cmd's own
-// messages about bool and int options, and secrets enter through
-// [vngcloud.Secret].
+// [File] and [Config] print only summaries with fmt and log/slog, by value
+// or through a pointer; errors and diagnostics never contain values from
+// the file except s3cmd's own messages about bool and int options; and
+// secrets enter through [secret.Secret] (the type vngcloud.Secret names).
+//
+// The package and its subpackages import no HTTP code: the region table
+// comes from the leaf package vstorage/region.
 package s3cfg
