@@ -121,7 +121,12 @@ func CheckDest(path string, replace, mkdir bool) error {
 			return fmt.Errorf("the folder %s does not exist", dir)
 		}
 	}
-	return nil
+	// The rest: a writable folder, a valid name, safe symbolic links.
+	opts := s3cfg.WriteOptions{IfExists: s3cfg.Refuse, MkdirAll: mkdir}
+	if replace {
+		opts.IfExists = s3cfg.Replace
+	}
+	return s3cfg.CheckWritable(path, opts)
 }
 
 // Config renders an s3cmd config: the short form (the seven keys that
