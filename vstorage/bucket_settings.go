@@ -360,6 +360,14 @@ func (c *Client) GetBucketEncryption(ctx context.Context, projectID, bucket stri
 // The API has refused this with an envelope 403 for some identities, which
 // is an error matching vngcloud.ErrForbidden.
 //
+// It is retried like the other settings writes (after a connection error,
+// a 429 or a 5xx), not sent once: its body sets an absolute state, so a
+// repeat leaves the bucket as one request would (docs/api.md §2.3 #11),
+// and it is not among the writes known clients send once (key create,
+// link, unlink, service-account create, secret reset; docs/api.md §5). An
+// empty answer leaves the outcome unknown: the error then matches
+// vngcloud.ErrMaybeApplied, and GetBucketEncryption tells.
+//
 // Endpoint: PUT ceph/projects/{projectID}/buckets/{bucket}/encryption,
 // body {"enable":true|false}.
 func (c *Client) PutBucketEncryption(ctx context.Context, projectID, bucket string, enabled bool) error {
@@ -369,5 +377,5 @@ func (c *Client) PutBucketEncryption(ctx context.Context, projectID, bucket stri
 	}
 	r := &httpcore.Request{Op: op, Method: http.MethodPut, Path: "ceph/projects/{}/buckets/{}/encryption", Args: []string{projectID, bucket},
 		Body: map[string]bool{"enable": enabled}}
-	return exec(ctx, c, r, sendOpts{})
+	return exec(ctx, c, r, sendOpts{write: true, readBack: "read the setting back with GetBucketEncryption"})
 }

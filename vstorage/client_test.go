@@ -508,3 +508,47 @@ func TestNilContext(t *testing.T) {
 		t.Fatalf("%d requests", n)
 	}
 }
+
+// TestPutBucketEncryptionRetriedAsIdempotent: the encryption PUT sets an
+// absolute state ({"enable":bool}), so it is retried like the other
+// settings writes: after a 503 it is sent again with the same body and
+// succeeds; a refusal (403) is not retried; and an empty 200, which
+// leaves its outcome unknown, says the change may have happened and how
+// to check.
+func TestPutBucketEncryptionRetriedAsIdempotent(t *testing.T) {
+	t.Parallel()
+	path := pBucket + "/encryption"
+	call := func(ctx context.Context, c *Client) error { return c.PutBucketEncryption(ctx, projID, bucket, true) }
+
+	e := newEnv(t)
+	n := 0
+	e.mt.RegisterResponder("PUT", testBase+path, func(req *http.Request) (*http.Response, error) {
+		e.rec.add(req)
+		if n++; n == 1 {
+			return reply(req, 503, ""), nil
+		}
+		return reply(req, 200, fixture(t, "ok.json")), nil
+	})
+	if err := call(t.Context(), e.c); err != nil {
+		t.Fatal(err)
+	}
+	sent := e.rec.to("PUT", path)
+	if len(sent) != 2 || sent[0].Body != `{"enable":true}` || sent[1].Body != sent[0].Body {
+		t.Fatalf("requests %+v, want the same body twice", sent)
+	}
+
+	e2 := newEnv(t)
+	e2.on("PUT", path, 200, fixture(t, "error_403.json"))
+	matchesOnly(t, call(t.Context(), e2.c), vngcloud.ErrForbidden)
+	if n := len(e2.rec.to("PUT", path)); n != 1 {
+		t.Fatalf("a refusal was sent %d times", n)
+	}
+
+	e3 := newEnv(t)
+	e3.on("PUT", path, 200, "")
+	err := call(t.Context(), e3.c)
+	matchesOnly(t, err, vngcloud.ErrMaybeApplied)
+	if ae := apiError(t, err); !strings.Contains(ae.Hint, "GetBucketEncryption") {
+		t.Fatalf("hint %q does not say how to check", ae.Hint)
+	}
+}

@@ -113,9 +113,15 @@ func (c *Client) sendList(ctx context.Context, r *httpcore.Request, o sendOpts, 
 		ae := raw.Error(r)
 		ae.Message = "the response body is empty where a vStorage envelope was expected"
 		ae.Err = httpcore.ErrEmptyBody
-		if r.Once {
+		switch {
+		case r.Once:
 			ae.MaybeApplied = true
 			ae.Hint = r.IfUnsure
+		case o.write && !o.settings:
+			// A retried write whose answer says nothing: its outcome is
+			// unknown (settings routes first look for the bucket).
+			ae.MaybeApplied = true
+			ae.Hint = o.readBack
 		}
 		if o.settings {
 			return nil, false, c.missingBucket(ctx, r, ae, o)

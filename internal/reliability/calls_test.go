@@ -36,9 +36,10 @@ type call struct {
 	// nothing to truncate or pad; gone: once the change happened, a
 	// repeat answers not found (deletes); settings: a vStorage bucket
 	// settings write, where an empty 200 is checked against the bucket;
-	// repeats: EnsurePolicyAttached, which repeats an attach whose outcome
-	// was unknown.
-	noDecode, noBody, gone, settings, repeats bool
+	// write: another retried vStorage write, where an empty 200 leaves the
+	// outcome unknown; repeats: EnsurePolicyAttached, which repeats an
+	// attach whose outcome was unknown.
+	noDecode, noBody, gone, settings, write, repeats bool
 }
 
 // Local calls (no request): vstorage.Client.Endpoint and Region,
@@ -135,7 +136,7 @@ var calls = []call{
 		run: func(ctx context.Context, e *env) (any, error) {
 			return e.stc.GetBucketEncryption(ctx, e.project, e.bucket)
 		}},
-	{name: "vstorage.PutBucketEncryption", method: "PUT", path: bucketPath("/encryption"),
+	{name: "vstorage.PutBucketEncryption", write: true, unsure: "GetBucketEncryption", method: "PUT", path: bucketPath("/encryption"),
 		run: func(ctx context.Context, e *env) (any, error) {
 			return nil, e.stc.PutBucketEncryption(ctx, e.project, e.bucket, true)
 		}},
