@@ -55,6 +55,36 @@ func WithEndpoint(endpoint string) Option {
 	}
 }
 
+// WithConsoleHosts moves every client built with it to the hosts the
+// GreenNode web console uses, which take an IAM user's token (for example
+// vngcloud.StaticToken with the token of a console session):
+//
+//   - vstorage: https://vstorage.console.greennode.ai/internal/v1/
+//     (vstorage.ConsoleEndpoint; every region, chosen by the region
+//     headers);
+//   - viam accounts API: https://dashboard.console.greennode.ai/accounts-api/v1/;
+//   - viam policies API: https://iam.console.greennode.ai/policies-api/v1/.
+//
+// Pass the same options to vstorage.NewClient and viam.NewClient, and
+// both move together. viam.NewClientCredentials accepts the option and
+// keeps its token endpoint (iamapis.vngcloud.vn), the only one that issues
+// service-account tokens. [WithEndpoint], when also given, wins.
+//
+// Which mode is known to work (docs/api.md §2.1, §3.1, §6): the console
+// hosts with an IAM user's token were seen working live, for every call
+// of both packages, by a third party's probes (the dannyota/vngcloud SDK,
+// September–October 2026); they are undocumented and may change without
+// notice. The default hosts (iamapis.vngcloud.vn and
+// hcm04-api.vstorage.vngcloud.vn) are the documented ones for
+// service-account tokens, but no published test has called the
+// management paths there with such a token (docs/api.md §6 items 1 and 3).
+func WithConsoleHosts() Option {
+	return func(s *settings.Settings) error {
+		s.Console = true
+		return nil
+	}
+}
+
 // WithHTTPClient makes the SDK send requests through a copy of hc (its
 // Transport, Jar and Timeout are kept; the SDK installs its own redirect
 // check on the copy). Use it to inject a proxy, custom TLS settings or a

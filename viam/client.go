@@ -9,6 +9,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/vstorage-sdk/vngcloud"
 	"github.com/vstorage-sdk/vngcloud/internal/httpcore"
@@ -20,6 +21,16 @@ import (
 // [vngcloud.WithEndpoint] moves the whole root, for a test server or a
 // proxy that serves the same paths.
 const DefaultEndpoint = "https://iamapis.vngcloud.vn/"
+
+// The web console's vIAM hosts, which take an IAM user's token
+// ([vngcloud.WithConsoleHosts] selects them): the accounts API is served
+// under ConsoleAccountsEndpoint, the policies API under
+// ConsolePoliciesEndpoint (docs/api.md §3.1; the dashboard host answers
+// policies paths with an HTML page).
+const (
+	ConsoleAccountsEndpoint = "https://dashboard.console.greennode.ai/"
+	ConsolePoliciesEndpoint = "https://iam.console.greennode.ai/"
+)
 
 // Path prefixes of the two vIAM APIs, relative to the root.
 const (
@@ -40,7 +51,23 @@ const maxPages = 10000
 // Client calls the vIAM accounts and policies APIs. Build it with
 // [NewClient]. A Client is safe for concurrent use.
 type Client struct {
-	core *httpcore.Core
+	core *cores
+}
+
+// cores sends each call through the core of its API: one core for both
+// APIs under one root, or, on the console hosts, a second one for the
+// policies API.
+type cores struct {
+	*httpcore.Core                // the accounts API, and the policies API when pol is nil
+	pol            *httpcore.Core // the policies API on a host of its own, or nil
+}
+
+// Do sends r through the core that serves its path.
+func (c *cores) Do(ctx context.Context, r *httpcore.Request, out any) error {
+	if c.pol != nil && strings.HasPrefix(r.Path, policiesAPI) {
+		return c.pol.Do(ctx, r, out)
+	}
+	return c.Core.Do(ctx, r, out)
 }
 
 // NewClient returns a vIAM client. It needs a token source:
@@ -54,9 +81,23 @@ type Client struct {
 // returns a [*vngcloud.ValidationError]. A bad option also makes it return
 // an error that names the option; nothing is sent over the network.
 func NewClient(opts ...vngcloud.Option) (*Client, error) {
-	core, err := httpcore.New(DefaultEndpoint, opts)
+	s, err := httpcore.Apply(opts)
 	if err != nil {
 		return nil, named("viam.NewClient", err)
+	}
+	def := DefaultEndpoint
+	if s.Console && s.Endpoint == "" {
+		def = ConsoleAccountsEndpoint
+	}
+	core, err := httpcore.NewFromSettings(def, s)
+	if err != nil {
+		return nil, named("viam.NewClient", err)
+	}
+	cs := &cores{Core: core}
+	if s.Console && s.Endpoint == "" {
+		if cs.pol, err = httpcore.NewFromSettings(ConsolePoliciesEndpoint, s); err != nil {
+			return nil, named("viam.NewClient", err)
+		}
 	}
 	if st := core.Settings(); st.TokenURL != "" || st.TokenVariant != 0 || st.TokenScopeSet {
 		return nil, &vngcloud.ValidationError{Operation: "viam.NewClient", Field: "viam.WithTokenURL/WithTokenVariant/WithTokenScope",
@@ -66,10 +107,12 @@ func NewClient(opts ...vngcloud.Option) (*Client, error) {
 		return nil, &vngcloud.ValidationError{Operation: "viam.NewClient", Field: "WithTokenSource",
 			Reason: "vIAM calls need a bearer token: pass vngcloud.WithTokenSource with a viam.NewClientCredentials source (service account) or vngcloud.StaticToken"}
 	}
-	return &Client{core: core}, nil
+	return &Client{core: cs}, nil
 }
 
-// Endpoint returns the root URL the client sends its calls under.
+// Endpoint returns the root URL the client sends its calls under (on the
+// console hosts, the accounts API's; the policies API's is
+// [ConsolePoliciesEndpoint]).
 func (c *Client) Endpoint() string { return c.core.Endpoint() }
 
 // pathOf returns the URL path of rel under the client's root, for errors

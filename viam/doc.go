@@ -50,10 +50,19 @@
 // (https://iamapis.vngcloud.vn/): the accounts API under accounts-api/v1/,
 // the policies API under policies-api/v1/ and the token endpoint under
 // accounts-api/v2/auth/token. [vngcloud.WithEndpoint] moves the whole
-// root, for a test server or a proxy that serves the same paths. The
-// console hosts that the web console uses with IAM-user tokens
-// (dashboard.console.greennode.ai, iam.console.greennode.ai) split the two
-// APIs over two hosts and are out of scope.
+// root, for a test server or a proxy that serves the same paths.
+//
+// [vngcloud.WithConsoleHosts] moves the client to the hosts the web
+// console uses with an IAM user's token, which split the two APIs:
+// accounts calls go to [ConsoleAccountsEndpoint]
+// (dashboard.console.greennode.ai), policies calls to
+// [ConsolePoliciesEndpoint] (iam.console.greennode.ai). Given to
+// vstorage.NewClient too, the same option moves vStorage calls to the
+// console API, so one option list moves every client together. These are
+// the hosts seen working live, with an IAM user's token, by a third
+// party's probes; the default root is the documented one for
+// service-account tokens, but no published test has called the accounts
+// or policies APIs there with such a token (docs/api.md §3.1, §6 item 3).
 //
 // # Service accounts, policies and attachments
 //

@@ -21,7 +21,8 @@ const DefaultEndpoint = region.DefaultAPIEndpoint
 
 // ConsoleEndpoint is the base URL of the undocumented console API, which
 // takes IAM-user tokens and serves every region of the account (the region
-// headers choose one). Use it with vngcloud.WithEndpoint(ConsoleEndpoint).
+// headers choose one). vngcloud.WithConsoleHosts selects it, and the
+// matching vIAM hosts for a viam client built with the same options.
 // GreenNode may change it without notice.
 const ConsoleEndpoint = "https://vstorage.console.greennode.ai/internal/v1/"
 
@@ -58,8 +59,11 @@ type regionFlight struct {
 //     vngcloud.WithEndpoint, the client talks to that region's
 //     [Region.APIEndpoint]. A name outside [KnownRegions] needs
 //     vngcloud.WithEndpoint.
-//   - vngcloud.WithEndpoint: another base URL, for example
-//     [ConsoleEndpoint] or a test server. Paths are relative to it.
+//   - vngcloud.WithConsoleHosts: the console API ([ConsoleEndpoint]) for
+//     an IAM user's token, whatever the region (a region name outside
+//     [KnownRegions] is then allowed: the region headers choose it).
+//   - vngcloud.WithEndpoint: another base URL, for example a test server.
+//     Paths are relative to it.
 //   - the transport options (WithHTTPClient, WithTimeout, WithRetries,
 //     WithRetryWait, WithLogger, WithUserAgent, WithMaxResponseSize).
 //
@@ -100,7 +104,7 @@ func NewClient(opts ...vngcloud.Option) (*Client, error) {
 		switch {
 		case ok:
 			c.region = r
-		case s.Endpoint != "":
+		case s.Endpoint != "" || s.Console:
 			c.region = Region{Name: strings.ToUpper(name)}
 		default:
 			return nil, &vngcloud.ValidationError{Operation: op, Field: "WithRegion",
@@ -111,7 +115,10 @@ func NewClient(opts ...vngcloud.Option) (*Client, error) {
 		return nil, &vngcloud.ValidationError{Operation: op, Field: "region ID", Reason: "must not contain line breaks"}
 	}
 	def := DefaultEndpoint
-	if c.region.APIEndpoint != "" {
+	switch {
+	case s.Console:
+		def = ConsoleEndpoint // one host for every region
+	case c.region.APIEndpoint != "":
 		def = c.region.APIEndpoint
 	}
 	core, err := httpcore.NewFromSettings(def, s)

@@ -26,8 +26,8 @@
 //   - The undocumented console API for IAM-user tokens,
 //     https://vstorage.console.greennode.ai/internal/v1/
 //     ([ConsoleEndpoint]), where every call here has been seen to work.
-//     Select it without code changes:
-//     vngcloud.WithEndpoint(vstorage.ConsoleEndpoint).
+//     Select it with vngcloud.WithConsoleHosts(), which moves a viam
+//     client built with the same options to the console's vIAM hosts too.
 //   - The S3 data plane (SigV4 with an S3 key), which this package does not
 //     wrap.
 //

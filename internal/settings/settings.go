@@ -40,6 +40,9 @@ type Settings struct {
 	TokenSource any
 	// MaxResponseBytes caps how much of a successful response is read.
 	MaxResponseBytes int64
+	// Console moves the vstorage and viam clients to the web console's
+	// hosts (vngcloud.WithConsoleHosts), unless Endpoint is set.
+	Console bool
 	// Region is the storage region name (for example "HCM04").
 	Region string
 	// RegionID is the region's UUID when the caller knows it.
