@@ -1,39 +1,163 @@
 #!/usr/bin/env bash
 # test.sh runs every check of this repository, the same way on a laptop and
-# in CI: it installs the real tools the tests drive (s3cmd, rclone, the AWS
-# CLI, versitygw), then checks formatting, go vet, staticcheck, and runs all
-# tests with the race detector.
+# in CI: it installs what the tests drive (s3cmd, rclone, the AWS CLI,
+# versitygw) and staticcheck, checks formatting, go.mod (go mod tidy
+# -diff), go vet and staticcheck,
+# and runs all tests with the race detector.
+#
+# usage: .ci/test.sh [--light]
+#
+#   --light   no installs, no staticcheck, no race detector: gofmt,
+#             go mod tidy -diff, go vet and `go test ./...`. Tests that need a real tool skip when it
+#             is missing (CI is unset for this run), and the list of skipped
+#             tests, with the reason each gave, is printed at the end.
+#
+# It says what it is doing and how long each step took. The installs run in
+# the background while Go compiles (see .ci/install-test-tools.sh); builds
+# of versitygw and staticcheck are cached in
+# ${XDG_CACHE_HOME:-$HOME/.cache}/vngcloud-test/bin, and Go's own caches
+# keep the rest, so a second run skips them. When a step waits for more than
+# 30 seconds, a line says what it is waiting for.
 #
 # With CI set (CI=true), tests that need a real tool fail when it is missing
 # instead of skipping.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-STATICCHECK_VERSION=v0.8.2
+light=false
+case "${1:-}" in
+"") ;;
+--light) light=true ;;
+*)
+	echo "usage: $0 [--light]" >&2
+	exit 2
+	;;
+esac
 
-step() { printf '\n== %s\n' "$*"; }
+BIN_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/vngcloud-test/bin"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+start=$EPOCHSECONDS
+timings=()
 
-step "installing test tools"
-.ci/install-test-tools.sh
+# record NAME SECONDS adds a line to the closing table.
+record() { timings+=("$(printf '  %-44s %4d s' "$1" "$2")"); }
 
-step "gofmt"
-unformatted="$(gofmt -l .)"
-if [[ -n "$unformatted" ]]; then
-	echo "these files need gofmt -w:" >&2
-	echo "$unformatted" >&2
-	exit 1
+# run NAME CMD... runs a step in the foreground, says every 30 s that it is
+# still running, and records its time.
+run() {
+	local name=$1 t0=$EPOCHSECONDS n=0 pid rc
+	shift
+	printf '\n== %s\n' "$name"
+	"$@" &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 1
+		if ((++n % 30 == 0)) && kill -0 "$pid" 2>/dev/null; then
+			echo "   ... $name: still running ($n s)$(background_status)"
+		fi
+	done
+	if wait "$pid"; then rc=0; else rc=$?; fi
+	record "$name" $((EPOCHSECONDS - t0))
+	if ((rc != 0)); then
+		printf -- '-- %s: FAILED after %d s\n' "$name" $((EPOCHSECONDS - t0)) >&2
+		summary
+		exit "$rc"
+	fi
+	printf -- '-- %s: %d s\n' "$name" $((EPOCHSECONDS - t0))
+}
+
+# Background steps: NAME -> pid; each writes its log and, when done, its
+# time in seconds to $work/NAME.{log,secs}.
+declare -A bg_pid=()
+background() {
+	local name=$1
+	shift
+	(
+		t0=$EPOCHSECONDS
+		if "$@" >"$work/$name.log" 2>&1; then rc=0; else rc=$?; fi
+		echo $((EPOCHSECONDS - t0)) >"$work/$name.secs"
+		exit "$rc"
+	) &
+	bg_pid[$name]=$!
+	echo "   started in the background: $name"
+}
+
+# background_status says which background steps are still running.
+background_status() {
+	local name running=()
+	for name in "${!bg_pid[@]}"; do
+		[[ -e "$work/$name.secs" ]] || running+=("$name")
+	done
+	((${#running[@]} == 0)) || echo "; in the background: ${running[*]}"
+}
+
+# await NAME waits for a background step, printing a line every 30 s, then
+# shows its log and records its time.
+await() {
+	local name=$1 t0=$EPOCHSECONDS n=0 rc
+	while [[ ! -e "$work/$name.secs" ]]; do
+		sleep 1
+		if ((++n % 30 == 0)); then
+			echo "   ... waiting for $name ($n s so far; its last line: $(tail -n1 "$work/$name.log" 2>/dev/null))"
+		fi
+	done
+	if wait "${bg_pid[$name]}"; then rc=0; else rc=$?; fi
+	sed 's/^/   /' "$work/$name.log"
+	local secs
+	secs=$(cat "$work/$name.secs")
+	record "$name (background)" "$secs"
+	if ((rc != 0)); then
+		printf -- '-- %s: FAILED after %d s\n' "$name" "$secs" >&2
+		summary
+		exit "$rc"
+	fi
+	printf -- '-- %s: done, %d s in the background (waited %d s for it)\n' "$name" "$secs" $((EPOCHSECONDS - t0))
+}
+
+summary() {
+	printf '\n== times\n'
+	printf '%s\n' "${timings[@]}"
+	printf '  %-44s %4d s\n' "total" $((EPOCHSECONDS - start))
+}
+
+gofmt_check() {
+	local unformatted
+	unformatted="$(gofmt -l .)"
+	if [[ -n "$unformatted" ]]; then
+		echo "these files need gofmt -w:" >&2
+		echo "$unformatted" >&2
+		return 1
+	fi
+}
+
+if $light; then
+	export CI=
+	echo "light run: no installs, no staticcheck, no race detector; tests that need a missing tool skip"
+else
+	printf '== installs, in the background while Go compiles (cache: %s)\n' "$BIN_DIR"
+	background apt .ci/install-test-tools.sh apt
+	background versitygw .ci/install-test-tools.sh versitygw
+	background staticcheck .ci/install-test-tools.sh staticcheck
 fi
 
-step "go mod tidy -diff"
-go mod tidy -diff
+run gofmt gofmt_check
+run "go mod tidy -diff" go mod tidy -diff
+run "go vet" go vet ./...
+run "build the test reporter" go build -o "$work/testreport" .ci/testreport.go
 
-step "go vet"
-go vet ./...
+if $light; then
+	run "go test" bash -o pipefail -c "go test -count=1 -json ./... | '$work/testreport'"
+	summary
+	exit 0
+fi
 
-step "staticcheck $STATICCHECK_VERSION"
-go run "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION" ./...
-
-step "go test -race"
-go test -race -count=1 -timeout 12m ./...
-
-step "all checks passed"
+run "compile with -race" go build -race ./...
+await staticcheck
+run "staticcheck" "$BIN_DIR/staticcheck" ./...
+await apt
+await versitygw
+run "tool versions" .ci/install-test-tools.sh report
+run "go test -race" bash -o pipefail -c "go test -race -count=1 -timeout 12m -json ./... | '$work/testreport'"
+summary
+printf '\nall checks passed\n'

@@ -91,19 +91,27 @@ type env struct {
 	goos           string
 }
 
+// The synopses of the commands that take a key pair.
+const (
+	newSynopsis = `--access-key AK --region REGION [--endpoint URL] [--path-style] [--full]
+            [--out FILE|-] [--update|--backup|--replace] [--goos GOOS]`
+	rcloneSynopsis = `--access-key AK --region REGION [--endpoint URL] [--path-style]
+            [--remote NAME] [--out FILE|-] [--no-backup] [--goos GOOS]`
+	awsSynopsis = `--access-key AK --region REGION [--endpoint URL] [--path-style]
+            [--profile NAME] [--credentials-file F] [--config-file F]
+            [--print] [--no-backup] [--goos GOOS]`
+)
+
 const usage = `usage:
   s3cfg dump FILE
   s3cfg where [--goos windows|linux|darwin] [--tool s3cmd|rclone|aws]
   s3cfg set FILE KEY=VALUE...
   s3cfg unset FILE KEY...
-  s3cfg new --access-key AK --region REGION [--endpoint URL] [--path-style] [--full]
-            [--out FILE|-] [--update|--backup|--replace] [--goos GOOS]
-  s3cfg rclone --access-key AK --region REGION [--endpoint URL] [--path-style]
-            [--remote NAME] [--out FILE|-] [--no-backup] [--goos GOOS]
-  s3cfg aws --access-key AK --region REGION [--endpoint URL] [--path-style]
-            [--profile NAME] [--credentials-file F] [--config-file F]
-            [--print] [--no-backup] [--goos GOOS]
-`
+  s3cfg new ` + newSynopsis + `
+  s3cfg rclone ` + rcloneSynopsis + `
+  s3cfg aws ` + awsSynopsis + `
+
+` + secretSource
 
 func run(args []string, e env) int {
 	if len(args) == 0 {
@@ -330,8 +338,8 @@ func newConfig(args []string, e env) int {
 	upd := fs.Bool("update", false, "update an existing file, changing only what differs")
 	bak := fs.Bool("backup", false, "replace an existing file, keeping it as a backup")
 	repl := fs.Bool("replace", false, "replace an existing file")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
-		return 2
+	if code := parseKeyFlags(fs, &v, args, e, newSynopsis); code >= 0 {
+		return code
 	}
 	secret, err := readSecret(e)
 	if err != nil {

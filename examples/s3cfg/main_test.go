@@ -213,3 +213,36 @@ func TestNew(t *testing.T) {
 		t.Fatal(r)
 	}
 }
+
+// TestKeyCommandsCheckFlagsFirst: new, rclone and aws report a missing
+// --access-key or --region (exit 2, a usage error) before they look for the
+// secret, whether or not one is given; --help says where the secret comes
+// from and exits 0.
+func TestKeyCommandsCheckFlagsFirst(t *testing.T) {
+	for _, cmd := range []string{"new", "rclone", "aws"} {
+		for _, tt := range []struct {
+			args []string
+			want string
+		}{
+			{nil, "missing --access-key and --region"},
+			{[]string{"--region", "HCM04"}, "missing --access-key;"},
+			{[]string{"--access-key", "AK"}, "missing --region"},
+			{[]string{"--access-key", "AK", "--region", "HCM04", "extra"}, `unexpected argument "extra"`},
+		} {
+			for _, vars := range []map[string]string{nil, {"VSTORAGE_SECRET_KEY": "S"}} {
+				r := runTool(t, vars, "", append([]string{cmd}, tt.args...)...)
+				if r.code != 2 || !strings.Contains(r.stderr, "s3cfg "+cmd+": "+tt.want) || strings.Contains(r.stderr, "secret") {
+					t.Errorf("%s %q (secret set: %v): exit %d, stderr %q; want exit 2 and %q", cmd, tt.args, vars != nil, r.code, r.stderr, tt.want)
+				}
+			}
+		}
+		r := runTool(t, nil, "", cmd, "--help")
+		if r.code != 0 || !strings.Contains(r.stderr, "usage: s3cfg "+cmd+" --access-key") ||
+			!strings.Contains(r.stderr, "VSTORAGE_SECRET_KEY") || !strings.Contains(r.stderr, "standard input") {
+			t.Errorf("%s --help: exit %d, %q", cmd, r.code, r.stderr)
+		}
+	}
+	if r := runTool(t, nil, "", "help"); r.code != 0 || !strings.Contains(r.stdout, "VSTORAGE_SECRET_KEY") {
+		t.Errorf("help: exit %d, %q", r.code, r.stdout)
+	}
+}

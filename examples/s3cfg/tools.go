@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -19,6 +20,47 @@ func vstorageFlags(fs *flag.FlagSet, v *s3cfg.VStorage) {
 	fs.StringVar(&v.Region, "region", "", "vStorage region: HCM04, HAN02 or HCM03")
 	fs.StringVar(&v.Endpoint, "endpoint", "", "endpoint URL instead of the region's host")
 	fs.BoolVar(&v.PathStyle, "path-style", false, "path-style requests (https://host/bucket/key)")
+}
+
+// secretSource says where new, rclone and aws take the secret key from;
+// their --help prints it.
+const secretSource = `The secret key is read from the environment variable VSTORAGE_SECRET_KEY or,
+when that is unset or empty, from the first line of standard input; never from
+a flag, where other users of the machine could see it.
+`
+
+// parseKeyFlags parses the flags of new, rclone or aws (fs, made with
+// vstorageFlags), and checks the required ones before anything else, so that
+// a missing flag is reported before a missing secret. It returns the exit
+// code to stop with, or -1 to go on. --help prints the usage line, where the
+// secret comes from, and the flags, and exits 0.
+func parseKeyFlags(fs *flag.FlagSet, v *s3cfg.VStorage, args []string, e env, synopsis string) int {
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: s3cfg %s %s\n\n%s\nFlags:\n", fs.Name(), synopsis, secretSource)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() != 0 {
+		fmt.Fprintf(e.stderr, "s3cfg %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return 2
+	}
+	var missing []string
+	if v.AccessKey == "" {
+		missing = append(missing, "--access-key")
+	}
+	if v.Region == "" {
+		missing = append(missing, "--region (HCM04, HAN02 or HCM03)")
+	}
+	if len(missing) > 0 {
+		fmt.Fprintf(e.stderr, "s3cfg %s: missing %s; see s3cfg %s --help\n", fs.Name(), strings.Join(missing, " and "), fs.Name())
+		return 2
+	}
+	return -1
 }
 
 // existsOn returns how to tell whether a file exists, for destinations
@@ -57,8 +99,8 @@ func rcloneConfig(args []string, e env) int {
 	out := fs.String("out", "", "rclone.conf to add the remote to, or - for stdout (default: the file rclone reads)")
 	goos := fs.String("goos", e.goos, "the system the file is for (default location)")
 	noBackup := fs.Bool("no-backup", false, "do not keep the previous file as a backup")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
-		return 2
+	if code := parseKeyFlags(fs, &r.VStorage, args, e, rcloneSynopsis); code >= 0 {
+		return code
 	}
 	secret, err := readSecret(e)
 	if err != nil {
@@ -125,8 +167,8 @@ func awsConfig(args []string, e env) int {
 	print := fs.Bool("print", false, "print both sections instead of writing the files")
 	goos := fs.String("goos", e.goos, "the system the files are for (default locations)")
 	noBackup := fs.Bool("no-backup", false, "do not keep the previous files as backups")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
-		return 2
+	if code := parseKeyFlags(fs, &p.VStorage, args, e, awsSynopsis); code >= 0 {
+		return code
 	}
 	secret, err := readSecret(e)
 	if err != nil {
