@@ -64,7 +64,7 @@ func startServices(t *testing.T) *services {
 	t.Helper()
 	iam := viamtest.NewServer()
 	t.Cleanup(iam.Close)
-	st := vstoragetest.NewServer(vstoragetest.Options{IAM: iam})
+	st := vstoragetest.NewServer(iam)
 	t.Cleanup(st.Close)
 	project := st.AddProject("HCM04", "quickstart")
 	_, clientID, secret := iam.AddServiceAccount("quickstart-login")
@@ -202,7 +202,7 @@ func TestFailuresExitNonZero(t *testing.T) {
 		}
 	})
 	t.Run("server fails the key", func(t *testing.T) {
-		s.storage.FailNext(1, 502)
+		s.storage.Inject(vstoragetest.Fault{Method: "POST", Path: "s3_keys", Status: 502})
 		code, stderr := exe(t, t.TempDir(), s.env)
 		if code != 1 || !strings.Contains(stderr, "CreateS3Key") || !strings.Contains(stderr, "may have happened") {
 			t.Fatalf("exit %d, stderr %q", code, stderr)
