@@ -6,7 +6,7 @@
 // The SDK does from Go what the vStorage console does by hand before it
 // hands out an s3cmd configuration: create an S3 key, optionally restrict it
 // to a vIAM service account (create the service account, attach a vIAM
-// policy to it, attach the key to it, grant it a bucket with a bucket
+// policy to it, link the key to it, grant it a bucket with a bucket
 // policy), then write the s3cmd config file where s3cmd looks for it. The
 // README's Quick start shows it in one short program (examples/minimal), and
 // docs/api.md in the repository says what the SDK relies on about the two
@@ -15,7 +15,7 @@
 //   - package viam: service-account tokens, service accounts, policies and
 //     their attachments.
 //   - package vstorage: regions, projects, buckets and their settings, S3
-//     keys and attaching them to service accounts, usage statistics.
+//     keys and linking them to service accounts, usage statistics.
 //   - package s3cfg: s3cmd configuration files, read and written exactly as
 //     s3cmd 2.3.0 does, and where s3cmd looks for them on each platform.
 //   - packages viam/viamtest and vstorage/vstoragetest: in-memory services
@@ -61,11 +61,11 @@
 // a Retry-After longer than the deadline or the backoff cap is returned
 // instead of waited for.
 //
-// Calls that create or attach something (creating an S3 key or a service
-// account, resetting a secret, attaching a key or a policy) are sent
-// exactly once. When such a call fails in a way that leaves its outcome
-// unknown (a 5xx, a lost connection), the error matches [ErrMaybeApplied]
-// and its hint says how to check before trying again.
+// Calls that create, link or attach something (creating an S3 key or a
+// service account, resetting a secret, linking a key, attaching a policy)
+// are sent exactly once. When such a call fails in a way that leaves its
+// outcome unknown (a 5xx, a lost connection), the error matches
+// [ErrMaybeApplied] and its hint says how to check before trying again.
 //
 // # Pagination
 //

@@ -2,15 +2,16 @@
 # test.sh runs every check of this repository, the same way on a laptop and
 # in CI: it installs what the tests drive (s3cmd, rclone, the AWS CLI,
 # versitygw) and staticcheck, checks formatting, go.mod (go mod tidy
-# -diff), go vet and staticcheck,
-# and runs all tests with the race detector.
+# -diff), go vet and staticcheck, and runs all tests with the race
+# detector.
 #
 # usage: .ci/test.sh [--light]
 #
 #   --light   no installs, no staticcheck, no race detector: gofmt,
-#             go mod tidy -diff, go vet and `go test ./...`. Tests that need a real tool skip when it
-#             is missing (CI is unset for this run), and the list of skipped
-#             tests, with the reason each gave, is printed at the end.
+#             go mod tidy -diff, go vet and `go test ./...`. Tests that
+#             need a real tool skip when it is missing (CI is unset for
+#             this run), and the list of skipped tests, with the reason
+#             each gave, is printed at the end.
 #
 # It says what it is doing and how long each step took. The installs run in
 # the background while Go compiles (see .ci/install-test-tools.sh); builds

@@ -1,7 +1,7 @@
 // Command minimal is the README's Quick start: it creates an S3 key in a
 // vStorage project and writes an s3cmd config file for it, s3cnf.s3cfg.
 // Given a bucket name, it first restricts the key by vIAM to that bucket:
-// the key then acts as a new service account that a bucket policy lets use
+// the key is linked to a new service account, which a bucket policy lets use
 // that one bucket.
 //
 //	go run ./examples/minimal            # a plain key
@@ -43,7 +43,7 @@ func run(ctx context.Context, args []string) error {
 		return err
 	}
 
-	var account *viam.CreatedServiceAccount
+	var account viam.CreatedServiceAccount
 	if len(args) > 0 { // restricted flow: service account, bucket, bucket policy
 		bucket := args[0]
 		iam, err := viam.NewClient(append(endpoint("VNGCLOUD_IAM_ENDPOINT"), vngcloud.WithTokenSource(tokens))...)
@@ -73,11 +73,11 @@ func run(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Println("created S3 key", key.AccessKey)
-	if account != nil {
-		if err := storage.AttachS3Key(ctx, project, key.ID, account.ID); err != nil {
+	if account.ID != "" {
+		if err := storage.LinkS3Key(ctx, project, key.ID, account.ID); err != nil {
 			return fmt.Errorf("the key %s exists but is not restricted: %w", key.AccessKey, err)
 		}
-		fmt.Println("attached the key to", account.Name)
+		fmt.Println("linked the key to", account.Name)
 	}
 
 	conf, err := s3cfg.VStorage{AccessKey: key.AccessKey, SecretKey: key.SecretKey, Region: "HCM04"}.Short()
