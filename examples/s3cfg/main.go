@@ -14,7 +14,10 @@
 //	    Print where s3cmd looks for its config file (S3CMD_CONFIG,
 //	    %APPDATA%\s3cmd.ini, $HOME/.s3cfg), using this process's
 //	    environment; with --tool rclone, the rclone.conf rclone reads; with
-//	    --tool aws, the AWS CLI's credentials and config files.
+//	    --tool aws, the AWS CLI's credentials and config files. With
+//	    --goos naming another system, the paths are those of a typical
+//	    user there (C:\Users\<User>\AppData\Roaming\s3cmd.ini), since this
+//	    process's environment does not describe that system.
 //
 //	s3cfg set FILE KEY=VALUE...
 //	s3cfg unset FILE KEY...
@@ -27,10 +30,11 @@
 //	    Write a vStorage config. The secret key is read from the
 //	    environment variable VSTORAGE_SECRET_KEY or, if unset, from the
 //	    first line of stdin; never from the command line, where other users
-//	    could see it. --out defaults to s3cmd's own config location. An
-//	    existing file is refused unless --update (change only what differs),
-//	    --backup or --replace is given. Files meant for Windows get CRLF
-//	    line ends, as s3cmd writes there.
+//	    could see it. --out defaults to s3cmd's own config location on
+//	    this system (for another --goos, give --out). An existing file is
+//	    refused unless --update (change only what differs), --backup or
+//	    --replace is given. Files meant for Windows get CRLF line ends, as
+//	    s3cmd writes there.
 //
 //	s3cfg rclone --access-key AK --region HCM04 [--endpoint URL] [--path-style]
 //	          [--remote NAME] [--out FILE|-] [--no-backup] [--goos G]
@@ -230,6 +234,10 @@ func where(args []string, e env) int {
 		e.lookup = s3cfg.EnvFor(*goos, e.lookup)
 	}
 	switch *tool {
+	case "s3cmd", "rclone", "aws":
+		notePlaceholder(e, *goos)
+	}
+	switch *tool {
 	case "s3cmd":
 	case "rclone":
 		d, err := rcloneDestination(*goos, e)
@@ -262,7 +270,7 @@ func where(args []string, e env) int {
 	if *goos == runtime.GOOS && e.goos == runtime.GOOS {
 		d, err = s3cfg.DefaultDestination()
 	} else {
-		d, err = s3cfg.DestinationFor(*goos, e.lookup)
+		d, err = s3cfg.DestinationFor(*goos, e.lookupFor(*goos))
 	}
 	if err != nil {
 		printErr(e, err)
@@ -354,11 +362,14 @@ func newConfig(args []string, e env) int {
 		if *goos == runtime.GOOS && e.goos == runtime.GOOS {
 			d, err = s3cfg.DefaultDestination()
 		} else {
-			d, err = s3cfg.DestinationFor(*goos, e.lookup)
+			d, err = s3cfg.DestinationFor(*goos, e.lookupFor(*goos))
 		}
 		if err != nil {
 			printErr(e, err)
 			return 1
+		}
+		if *goos != e.goos {
+			return otherSystem(e, *goos, "s3cmd's config file", d.Path)
 		}
 		path = d.Path
 	}

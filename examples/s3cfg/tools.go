@@ -73,14 +73,50 @@ func existsOn(goos string) func(string) bool {
 	return func(p string) bool { _, err := os.Stat(p); return err == nil }
 }
 
+// The user name in paths computed for another system than this one.
+const (
+	placeholderUser        = "<User>" // Windows and macOS
+	placeholderUnixAccount = "<user>" // Linux
+)
+
+// lookupFor returns the environment to compute goos's paths with: this
+// process's on its own system, and that of a typical user of goos
+// otherwise, since this process's variables (HOME=/root, ...) say nothing
+// about another system (s3cmd's rules on Windows read USERPROFILE and
+// APPDATA, which Linux does not set).
+func (e env) lookupFor(goos string) func(string) (string, bool) {
+	if goos == e.goos {
+		return e.lookup
+	}
+	switch goos {
+	case "windows":
+		return s3cfg.EnvMap(map[string]string{
+			"USERPROFILE": `C:\Users\` + placeholderUser,
+			"APPDATA":     `C:\Users\` + placeholderUser + `\AppData\Roaming`,
+		})
+	case "darwin":
+		return s3cfg.EnvMap(map[string]string{"HOME": "/Users/" + placeholderUser})
+	default:
+		return s3cfg.EnvMap(map[string]string{"HOME": "/home/" + placeholderUnixAccount})
+	}
+}
+
+// notePlaceholder says, for paths of another system, what the user name in
+// them stands for.
+func notePlaceholder(e env, goos string) {
+	if goos != e.goos {
+		fmt.Fprintf(e.stderr, "s3cfg: paths for a typical %s user, whose name the angle brackets stand for; this system's environment does not apply there\n", goos)
+	}
+}
+
 // rcloneDestination is the rclone.conf rclone reads on goos.
 func rcloneDestination(goos string, e env) (s3cfg.Destination, error) {
-	return rclone.DestinationFor(goos, e.lookup, existsOn(goos))
+	return rclone.DestinationFor(goos, e.lookupFor(goos), existsOn(goos))
 }
 
 // awsDestinations are the AWS CLI's files on goos.
 func awsDestinations(goos string, e env) (awscli.Destinations, error) {
-	return awscli.DestinationsFor(goos, e.lookup)
+	return awscli.DestinationsFor(goos, e.lookupFor(goos))
 }
 
 // otherSystem refuses to write a default destination computed for another
