@@ -15,9 +15,9 @@
 //	    %APPDATA%\s3cmd.ini, $HOME/.s3cfg), using this process's
 //	    environment; with --tool rclone, the rclone.conf rclone reads; with
 //	    --tool aws, the AWS CLI's credentials and config files. With
-//	    --goos naming another system, the paths are those of a typical
-//	    user there (C:\Users\<User>\AppData\Roaming\s3cmd.ini), since this
-//	    process's environment does not describe that system.
+//	    --goos naming another system whose users this process's
+//	    environment does not describe, the paths are a typical user's there
+//	    (C:\Users\<User>\AppData\Roaming\s3cmd.ini), and stderr says so.
 //
 //	s3cfg set FILE KEY=VALUE...
 //	s3cfg unset FILE KEY...
@@ -229,14 +229,6 @@ func where(args []string, e env) int {
 	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
 		return 2
 	}
-	if *goos != e.goos {
-		// This system's variables do not describe the other one.
-		e.lookup = s3cfg.EnvFor(*goos, e.lookup)
-	}
-	switch *tool {
-	case "s3cmd", "rclone", "aws":
-		notePlaceholder(e, *goos)
-	}
 	switch *tool {
 	case "s3cmd":
 	case "rclone":
@@ -246,6 +238,7 @@ func where(args []string, e env) int {
 			return 1
 		}
 		fmt.Fprintln(e.stdout, d.Path)
+		notePlaceholder(e, *goos, d.Path)
 		if *verbose {
 			fmt.Fprintf(e.stdout, "rule: %s\nexists: %v\n", d.Rule, d.Exists)
 		}
@@ -257,6 +250,7 @@ func where(args []string, e env) int {
 			return 1
 		}
 		fmt.Fprintf(e.stdout, "%s\n%s\n", ds.Credentials.Path, ds.Config.Path)
+		notePlaceholder(e, *goos, ds.Credentials.Path)
 		if *verbose {
 			fmt.Fprintf(e.stdout, "rules: %s, %s\n", ds.Credentials.Rule, ds.Config.Rule)
 		}
@@ -277,6 +271,7 @@ func where(args []string, e env) int {
 		return 1
 	}
 	fmt.Fprintln(e.stdout, d.Path)
+	notePlaceholder(e, *goos, d.Path)
 	if *verbose {
 		fmt.Fprintf(e.stdout, "rule: %s\nfolder: %s\nfile: %s\nportal download name: %s\n", d.Rule, d.Dir, d.Name, s3cfg.DownloadName)
 	}

@@ -125,16 +125,15 @@ func TestPreferredEncoding(t *testing.T) {
 }
 
 // TestWhere: on its own system (here a pretend one, so that the test is
-// pure), where computes the paths from the environment; for another system
-// it uses a typical user of that system, with the user name as a
-// placeholder, and says so: this process's HOME says nothing about a
-// Windows machine (it used to fail for s3cmd and mix separators for rclone).
+// pure), where computes the paths from the environment. For another system
+// (TestWhereForeignSystem has the paths), a placeholder user name is
+// explained on stderr, and new refuses to write to a default path there.
 func TestWhere(t *testing.T) {
 	win := map[string]string{"USERPROFILE": `C:\Users\An`, "APPDATA": `C:\Users\An\AppData\Roaming`, "HOME": "/home/an"}
-	where := func(self string, args ...string) (int, string, string) {
+	where := func(self string, vars map[string]string, args ...string) (int, string, string) {
 		var so, se bytes.Buffer
 		code := run(append([]string{"where"}, args...), env{
-			lookup: func(k string) (string, bool) { v, ok := win[k]; return v, ok },
+			lookup: func(k string) (string, bool) { v, ok := vars[k]; return v, ok },
 			stdout: &so, stderr: &se, goos: self,
 		})
 		return code, so.String(), se.String()
@@ -143,23 +142,20 @@ func TestWhere(t *testing.T) {
 		if goos == runtime.GOOS {
 			continue // the real default (s3cfg.DefaultDestination), tested in s3cfg
 		}
-		if code, out, errs := where(goos, "--goos", goos); code != 0 || out != want+"\n" || errs != "" {
+		if code, out, errs := where(goos, win, "--goos", goos); code != 0 || out != want+"\n" || errs != "" {
 			t.Errorf("%s on itself: %d %q %q", goos, code, out, errs)
 		}
 	}
-	for _, tt := range []struct{ goos, tool, want string }{
-		{"windows", "s3cmd", `C:\Users\<User>\AppData\Roaming\s3cmd.ini`},
-		{"windows", "rclone", `C:\Users\<User>\AppData\Roaming\rclone\rclone.conf`},
-		{"windows", "aws", "C:\\Users\\<User>\\.aws\\credentials\nC:\\Users\\<User>\\.aws\\config"},
-		{"linux", "s3cmd", "/home/<user>/.s3cfg"},
-		{"darwin", "rclone", "/Users/<User>/.config/rclone/rclone.conf"},
-	} {
-		code, out, errs := where("plan9", "--goos", tt.goos, "--tool", tt.tool)
-		if code != 0 || out != tt.want+"\n" || !strings.Contains(errs, "typical "+tt.goos+" user") {
-			t.Errorf("--goos %s --tool %s from another system: %d %q %q; want %q", tt.goos, tt.tool, code, out, errs, tt.want)
+	linux := map[string]string{"HOME": "/root"}
+	for _, tool := range []string{"s3cmd", "rclone", "aws"} {
+		code, out, errs := where("linux", linux, "--goos", "windows", "--tool", tool)
+		if code != 0 || !strings.Contains(out, `C:\Users\<User>\`) || !strings.Contains(errs, "<User> stands for the windows user's name") {
+			t.Errorf("%s for windows from linux: %d %q %q", tool, code, out, errs)
 		}
 	}
-	// new does not write to a default path of another system.
+	if code, out, errs := where("linux", linux, "--goos", "darwin"); code != 0 || out != "/root/.s3cfg\n" || errs != "" {
+		t.Errorf("darwin from linux, HOME kept: %d %q %q", code, out, errs)
+	}
 	r := runTool(t, map[string]string{"VSTORAGE_SECRET_KEY": "S"}, "", "new", "--access-key", "AK", "--region", "HCM04", "--goos", otherGOOS())
 	if r.code != 2 || !strings.Contains(r.stderr, "nothing is written there") {
 		t.Errorf("new --goos %s without --out: %+v", otherGOOS(), r)

@@ -73,39 +73,22 @@ func existsOn(goos string) func(string) bool {
 	return func(p string) bool { _, err := os.Stat(p); return err == nil }
 }
 
-// The user name in paths computed for another system than this one.
-const (
-	placeholderUser        = "<User>" // Windows and macOS
-	placeholderUnixAccount = "<user>" // Linux
-)
-
 // lookupFor returns the environment to compute goos's paths with: this
-// process's on its own system, and that of a typical user of goos
-// otherwise, since this process's variables (HOME=/root, ...) say nothing
-// about another system (s3cmd's rules on Windows read USERPROFILE and
-// APPDATA, which Linux does not set).
+// process's on its own system; on another, this process's only if it
+// describes a user of that system, else a typical user's there
+// (s3cfg.EnvFor), since HOME=/root says nothing about a Windows machine.
 func (e env) lookupFor(goos string) func(string) (string, bool) {
 	if goos == e.goos {
 		return e.lookup
 	}
-	switch goos {
-	case "windows":
-		return s3cfg.EnvMap(map[string]string{
-			"USERPROFILE": `C:\Users\` + placeholderUser,
-			"APPDATA":     `C:\Users\` + placeholderUser + `\AppData\Roaming`,
-		})
-	case "darwin":
-		return s3cfg.EnvMap(map[string]string{"HOME": "/Users/" + placeholderUser})
-	default:
-		return s3cfg.EnvMap(map[string]string{"HOME": "/home/" + placeholderUnixAccount})
-	}
+	return s3cfg.EnvFor(goos, e.lookup)
 }
 
-// notePlaceholder says, for paths of another system, what the user name in
-// them stands for.
-func notePlaceholder(e env, goos string) {
-	if goos != e.goos {
-		fmt.Fprintf(e.stderr, "s3cfg: paths for a typical %s user, whose name the angle brackets stand for; this system's environment does not apply there\n", goos)
+// notePlaceholder says what the user name in paths of a typical user of
+// another system stands for, when path holds it.
+func notePlaceholder(e env, goos, path string) {
+	if strings.Contains(path, s3cfg.PlaceholderUser) {
+		fmt.Fprintf(e.stderr, "s3cfg: %s stands for the %s user's name: this system's environment does not describe that system\n", s3cfg.PlaceholderUser, goos)
 	}
 }
 
