@@ -197,26 +197,32 @@ func TestFailuresExitNonZero(t *testing.T) {
 		dir := t.TempDir()
 		os.WriteFile(filepath.Join(dir, "s3cnf.s3cfg"), []byte("[default]\n"), 0o600)
 		code, stderr := exe(t, dir, s.env)
-		if code != 1 || !strings.Contains(stderr, "s3cnf.s3cfg exists") || len(s.storage.Keys(s.project)) != 0 {
+		if code != 1 || !strings.Contains(stderr, "s3cnf.s3cfg") || !strings.Contains(stderr, "exists") || len(s.storage.Keys(s.project)) != 0 {
 			t.Fatalf("exit %d, stderr %q, %d keys made", code, stderr, len(s.storage.Keys(s.project)))
 		}
 	})
 	t.Run("server fails the key", func(t *testing.T) {
 		s.storage.Inject(vstoragetest.Fault{Method: "POST", Path: "s3_keys", Status: 502})
 		code, stderr := exe(t, t.TempDir(), s.env)
-		if code != 1 || !strings.Contains(stderr, "CreateS3Key") || !strings.Contains(stderr, "may have happened") {
+		t.Logf("stderr: %s", stderr)
+		if code != 1 || !strings.Contains(stderr, "CreateS3Key") || !strings.Contains(stderr, "may have") {
 			t.Fatalf("exit %d, stderr %q", code, stderr)
 		}
 	})
-	t.Run("restricted flow refused", func(t *testing.T) {
-		dir := t.TempDir()
-		if code, stderr := exe(t, dir, s.env, "taken"); code != 0 {
-			t.Fatalf("first run: exit %d, %s", code, stderr)
+	t.Run("bucket of another project", func(t *testing.T) {
+		other := s.storage.AddProject("HCM04", "other")
+		env := map[string]string{}
+		for k, v := range s.env {
+			env[k] = v
 		}
-		// The service account app-taken exists now: a second run stops.
+		env["VNGCLOUD_PROJECT_ID"] = other
+		if code, stderr := exe(t, t.TempDir(), env, "taken"); code != 0 {
+			t.Fatalf("first run, in the other project: exit %d, %s", code, stderr)
+		}
+		keys := len(s.storage.Keys(s.project))
 		code, stderr := exe(t, t.TempDir(), s.env, "taken")
-		if code != 1 || !strings.HasPrefix(stderr, "error: ") {
-			t.Fatalf("exit %d, stderr %q", code, stderr)
+		if code != 1 || !strings.HasPrefix(stderr, "error: ") || len(s.storage.Keys(s.project)) != keys {
+			t.Fatalf("exit %d, stderr %q, keys %d -> %d", code, stderr, keys, len(s.storage.Keys(s.project)))
 		}
 	})
 }
