@@ -237,7 +237,7 @@ func PlanSetup(ctx context.Context, req SetupRequest) (*SetupPlan, error) {
 	// Round 1: the region (and its S3 host), the service accounts and
 	// the policies.
 	err := parallel(
-		func() (err error) { p.Endpoint, err = req.Storage.endpointFromRegions(ctx); return },
+		func() (err error) { p.Endpoint, err = req.Storage.S3Endpoint(ctx); return },
 		ifThen(r != nil, func() (err error) { sas, err = collect(req.IAM.AllServiceAccounts(ctx, nil)); return }),
 		ifThen(r != nil && (r.ManagedPolicy != "" || r.NewPolicy != nil), func() (err error) { pols, err = collect(req.IAM.AllPolicies(ctx, nil)); return }),
 		ifThen(r != nil && r.PolicyID != "", func() error {
@@ -576,11 +576,15 @@ func (c *Client) firstProject(ctx context.Context) (Project, error) {
 	return projects[0], nil
 }
 
-// endpointFromRegions sends GET regions once: it finds the S3 host the
-// service reports for the client's region (else the built-in table's),
-// and keeps the region's UUID for the region headers, so that the
+// S3Endpoint returns where the client's region's S3 data plane answers,
+// as a config file should name it: the s3Host GET regions reports for the
+// region, else the built-in region table's. The one GET regions it sends
+// also gives the client the region's UUID for the region headers, so the
 // client's own lookup is not sent.
-func (c *Client) endpointFromRegions(ctx context.Context) (S3Endpoint, error) {
+func (c *Client) S3Endpoint(ctx context.Context) (S3Endpoint, error) {
+	if ctx == nil {
+		return S3Endpoint{}, &vngcloud.ValidationError{Operation: "vstorage.S3Endpoint", Field: "ctx", Reason: "nil context"}
+	}
 	regions, err := c.ListRegions(ctx)
 	if err != nil {
 		return S3Endpoint{}, err

@@ -31,34 +31,22 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/vstorage-sdk/vngcloud/internal/demo"
 	"github.com/vstorage-sdk/vngcloud/viam"
 	"github.com/vstorage-sdk/vngcloud/vstorage"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	code := runWith(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr, nil)
 	stop()
 	os.Exit(code)
 }
 
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	return runWith(ctx, args, getenv, stdout, stderr, demo.Options{})
-}
-
-const usage = `usage: listall [--region NAME] [--project ID] [-v]
-
-Lists projects, buckets, S3 keys with their restriction by vIAM, and service
-accounts with their policies. Without VNGCLOUD_CLIENT_ID and
-VNGCLOUD_CLIENT_SECRET it lists a sample account held in memory.
-
-`
-
-func runWith(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, base demo.Options) int {
-	var f demo.Flags
-	fs := demo.NewFlagSet("listall", usage, stderr)
-	f.Register(fs)
+func runWith(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, off *offline) int {
+	var f commonFlags
+	fs := flag.NewFlagSet("listall", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	f.register(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -70,69 +58,88 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		fs.Usage()
 		return 2
 	}
-	env, err := demo.Connect(ctx, stdout, getenv, f.Options(base, stderr))
+	ctx, cancel := context.WithTimeout(ctx, f.timeout)
+	defer cancel()
+	c, err := connect(getenv, f, stderr, off)
 	if err != nil {
 		fmt.Fprintf(stderr, "listall: %v\n", err)
 		return 2
 	}
-	defer env.Close()
-	if env.Demo && env.Fakes != base.Fakes {
+	defer c.close()
+	if c.off != nil {
+		fmt.Fprintln(stdout, demoLine)
+	}
+	if c.own {
 		// A fresh in-memory account is empty; give it something to list.
-		if err := env.Sample(ctx, stdout); err != nil {
+		if err := sample(ctx, c, stdout); err != nil {
 			fmt.Fprintf(stderr, "listall: seeding the demo: %v\n", err)
 			return 1
 		}
 	}
-	if err := list(ctx, env, stdout); err != nil {
+	if err := list(ctx, c, f.project != "" || c.off != nil, stdout); err != nil {
 		fmt.Fprintf(stderr, "listall: %v\n", err)
 		return 1
 	}
 	return 0
 }
 
-func list(ctx context.Context, env *demo.Env, w io.Writer) error {
-	if _, err := env.Token(ctx); err != nil {
+// sample fills the in-memory account with vstorage.Setup, as a small
+// account holds it: a bucket, a service account with read/write on it and
+// an S3 key linked to it, and an unrestricted key.
+func sample(ctx context.Context, c *clients, w io.Writer) error {
+	linked, err := vstorage.Setup(ctx, vstorage.SetupRequest{Storage: c.st, IAM: c.iam, ProjectID: c.project, Bucket: "demo-photos",
+		Restrict: &vstorage.Restriction{ServiceAccount: "demo-app", ManagedPolicy: viam.PolicyVStorageClientToolFullAccess}})
+	if err != nil {
 		return err
 	}
-	ep, err := env.S3(ctx)
+	free, err := vstorage.Setup(ctx, vstorage.SetupRequest{Storage: c.st, ProjectID: c.project})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "demo: seeded with vstorage.Setup: bucket demo-photos, service account demo-app (read/write on it), S3 key %s linked to it, and unrestricted S3 key %s\n",
+		linked.Key.AccessKey, free.Key.AccessKey)
+	return nil
+}
+
+func list(ctx context.Context, c *clients, oneProject bool, w io.Writer) error {
+	ep, err := c.st.S3Endpoint(ctx)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "region %s, S3 endpoint %s (%s)\n", ep.Region, ep.URL, ep.Source)
-
 	var projects []vstorage.Project
-	if env.AskedProject() != "" {
-		p, err := env.Project(ctx)
+	if oneProject {
+		p, err := c.st.GetProject(ctx, c.project)
 		if err != nil {
 			return err
 		}
 		projects = []vstorage.Project{p}
-	} else if projects, err = env.Storage.ListProjects(ctx); err != nil {
+	} else if projects, err = c.st.ListProjects(ctx); err != nil {
 		return err
 	}
 	if len(projects) == 0 {
-		fmt.Fprintf(w, "no projects in %s\n", env.Region)
+		fmt.Fprintf(w, "no projects in %s\n", ep.Region)
 	}
 	linked := map[string][]string{} // service account name → access keys
 	for _, p := range projects {
-		if err := listProject(ctx, env, w, p, linked); err != nil {
+		if err := listProject(ctx, c, w, p, linked); err != nil {
 			return fmt.Errorf("project %s: %w", p.ID, err)
 		}
 	}
-	return listServiceAccounts(ctx, env, w, linked)
+	return listServiceAccounts(ctx, c, w, linked)
 }
 
-func listProject(ctx context.Context, env *demo.Env, w io.Writer, p vstorage.Project, linked map[string][]string) error {
+func listProject(ctx context.Context, c *clients, w io.Writer, p vstorage.Project, linked map[string][]string) error {
 	fmt.Fprintf(w, "\nproject %s (%s): %s, %.1f of %.0f GB used\n", p.Name, p.ID, orNone(p.ProjectTypeName), p.UsageGB, p.TotalQuotaGB)
 
-	buckets, err := env.Storage.ListBuckets(ctx, p.ID)
+	buckets, err := c.st.ListBuckets(ctx, p.ID)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "  buckets (%d):\n", len(buckets))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, b := range buckets {
-		pol, err := env.Storage.GetBucketPolicy(ctx, p.ID, b.Name)
+		pol, err := c.st.GetBucketPolicy(ctx, p.ID, b.Name)
 		if err != nil {
 			return fmt.Errorf("bucket %s: %w", b.Name, err)
 		}
@@ -140,7 +147,7 @@ func listProject(ctx context.Context, env *demo.Env, w io.Writer, p vstorage.Pro
 	}
 	tw.Flush()
 
-	keys, err := env.Storage.ListS3Keys(ctx, p.ID)
+	keys, err := c.st.ListS3Keys(ctx, p.ID)
 	if err != nil {
 		return err
 	}
@@ -184,9 +191,9 @@ func describePolicy(p vstorage.BucketPolicy) string {
 	return fmt.Sprintf("%d statements for %s", len(p.Statement), orNone(strings.Join(names, ", ")))
 }
 
-func listServiceAccounts(ctx context.Context, env *demo.Env, w io.Writer, linked map[string][]string) error {
+func listServiceAccounts(ctx context.Context, c *clients, w io.Writer, linked map[string][]string) error {
 	var sas []viam.ServiceAccount
-	for sa, err := range env.IAM.AllServiceAccounts(ctx, nil) {
+	for sa, err := range c.iam.AllServiceAccounts(ctx, nil) {
 		if err != nil {
 			return err
 		}
@@ -195,7 +202,7 @@ func listServiceAccounts(ctx context.Context, env *demo.Env, w io.Writer, linked
 	fmt.Fprintf(w, "\nservice accounts (%d):\n", len(sas))
 	for _, sa := range sas {
 		var pols []string
-		for p, err := range env.IAM.AllServiceAccountPolicies(ctx, sa.ID, nil) {
+		for p, err := range c.iam.AllServiceAccountPolicies(ctx, sa.ID, nil) {
 			if err != nil {
 				return fmt.Errorf("service account %s: %w", sa.Name, err)
 			}

@@ -1,19 +1,18 @@
-// Command lockkey locks an existing S3 key to one bucket: it makes sure a
-// vIAM service account exists for the key, creates the account's storage
-// principal, adds read/write statements for that principal to the bucket's
-// policy (keeping the statements already there), and only then links the
-// key to the service account. From then on the key is restricted by vIAM:
-// it acts as the service account, whose bucket rights come only from bucket
-// policies naming its principal. (It can still list the project's buckets
-// and create new ones: vStorage does not restrict those.)
+// Command lockkey locks an existing S3 key to one bucket, with one library
+// call, vstorage.LockKey: it checks first, reuses or creates the vIAM
+// service account, gives the account's storage principal read/write on the
+// bucket through the bucket's policy (keeping the statements already
+// there), and only then links the key to the account. From then on the key
+// is restricted by vIAM: its bucket rights are those that bucket policies
+// give the service account. (It can still list the project's buckets and
+// create buckets: vStorage does not restrict those.) A failed step undoes
+// what the run created.
 //
 // The key is named with --access-key (an access key or a key ID), or read
-// from the access_key of an s3cmd config file (--config, default
-// ./s3cnf.s3cfg). The file is only read.
+// from the access_key of an s3cmd config file (--config; only read).
 //
 // Without credentials it runs against in-memory services started in the
-// same process; with neither --access-key nor an existing config file there,
-// it first creates a key to lock:
+// same process, and first makes a key to lock:
 //
 //	go run ./examples/lockkey --bucket photos
 //
@@ -22,11 +21,8 @@
 //	export VNGCLOUD_CLIENT_ID=... VNGCLOUD_CLIENT_SECRET=... VNGCLOUD_PROJECT_ID=...
 //	go run ./examples/lockkey --bucket photos --config ~/.s3cfg
 //
-// Flags: --bucket NAME (required; created when missing), --service-account
-// NAME (default lock-<bucket>; used when it exists, created otherwise),
-// --access-key ID, --config FILE, --region, --project, -v. Exit status: 0,
-// 1 when a step fails (the message lists what was created), 2 for bad flags
-// or a bad environment.
+// Exit status: 0; 1 when the plan refuses or a step fails; 2 for bad flags
+// (--bucket is required) or a bad environment.
 package main
 
 import (
@@ -39,8 +35,6 @@ import (
 	"os/signal"
 	"strings"
 
-	"github.com/vstorage-sdk/vngcloud"
-	"github.com/vstorage-sdk/vngcloud/internal/demo"
 	"github.com/vstorage-sdk/vngcloud/s3cfg"
 	"github.com/vstorage-sdk/vngcloud/viam"
 	"github.com/vstorage-sdk/vngcloud/vstorage"
@@ -48,224 +42,93 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	code := runWith(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr, nil)
 	stop()
 	os.Exit(code)
 }
 
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	return runWith(ctx, args, getenv, stdout, stderr, demo.Options{})
-}
-
-const usage = `usage: lockkey --bucket NAME [--service-account NAME] [--access-key ID | --config FILE]
-               [--region NAME] [--project ID] [-v]
-
-Restricts an S3 key by vIAM to read/write on one bucket: service account,
-principal, bucket policy, link.
-
-`
-
-type lock struct {
-	bucket, saName, keyID, config string
-	env                           *demo.Env
-	stdout, stderr                io.Writer
-
-	steps   *demo.Steps
-	created demo.Created
-	project vstorage.Project
-	key     vstorage.S3Key
-	sa      viam.ServiceAccount
-}
-
-func runWith(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, base demo.Options) int {
-	var f demo.Flags
-	l := &lock{stdout: stdout, stderr: stderr}
-	fs := demo.NewFlagSet("lockkey", usage, stderr)
-	fs.StringVar(&l.bucket, "bucket", "", "the bucket the key may read and write (created when missing)")
-	fs.StringVar(&l.saName, "service-account", "", "the service account the key will act as (default lock-<bucket>; created when missing)")
-	fs.StringVar(&l.keyID, "access-key", "", "the key to lock: its access key or key ID (default: the access_key of --config)")
-	fs.StringVar(&l.config, "config", s3cfg.DownloadName, "an s3cmd config to read the access key from (only read)")
-	f.Register(fs)
+func runWith(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, off *offline) int {
+	var f commonFlags
+	var bucket, saName, key, config, policy string
+	fs := flag.NewFlagSet("lockkey", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&bucket, "bucket", "", "the bucket the key may read and write (created when missing); required")
+	fs.StringVar(&saName, "service-account", "", "the service account the key will act as (default lock-<bucket>; reused when it exists)")
+	fs.StringVar(&policy, "policy", "", "a managed vIAM policy to attach to the service account, by name (default none)")
+	fs.StringVar(&key, "access-key", "", "the key to lock: its access key or key ID (default: the access_key of --config)")
+	fs.StringVar(&config, "config", "", "an s3cmd config to read the access key from (only read)")
+	f.register(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
 	}
-	bad := func(format string, args ...any) int {
-		fmt.Fprintf(stderr, "lockkey: "+format+"\n", args...)
+	bad := ""
+	switch {
+	case fs.NArg() > 0:
+		bad = fmt.Sprintf("unexpected argument %q", fs.Arg(0))
+	case bucket == "":
+		bad = "--bucket is required"
+	case key != "" && config != "":
+		bad = "--access-key and --config both name the key; give one"
+	}
+	if bad != "" {
+		fmt.Fprintf(stderr, "lockkey: %s\n", bad)
 		fs.Usage()
 		return 2
 	}
-	if fs.NArg() > 0 {
-		return bad("unexpected argument %q", fs.Arg(0))
+	if saName == "" {
+		saName = strings.TrimRight(("lock-" + strings.ReplaceAll(bucket, ".", "-"))[:min(len(bucket)+5, viam.MaxServiceAccountNameLength)], "-")
 	}
-	if l.bucket == "" {
-		return bad("--bucket is required")
-	}
-	if err := vstorage.ValidateBucketName(l.bucket); err != nil {
-		return bad("--bucket: %v", err)
-	}
-	if l.saName == "" {
-		l.saName = "lock-" + strings.ReplaceAll(l.bucket, ".", "-")
-		if len(l.saName) > viam.MaxServiceAccountNameLength {
-			l.saName = strings.TrimRight(l.saName[:viam.MaxServiceAccountNameLength], "-")
+	if config != "" {
+		data, err := os.ReadFile(config)
+		if err == nil {
+			var file *s3cfg.File
+			if file, err = s3cfg.Parse(data); err == nil {
+				key, _ = file.Get("access_key")
+			}
+		}
+		if err != nil || key == "" || strings.HasPrefix(key, "$") {
+			fmt.Fprintf(stderr, "lockkey: --config %s names no access key (%v); give --access-key\n", config, err)
+			return 1
 		}
 	}
-	if err := viam.ValidateServiceAccountName(l.saName); err != nil {
-		return bad("--service-account: %v", err)
-	}
-
-	env, err := demo.Connect(ctx, stdout, getenv, f.Options(base, stderr))
+	ctx, cancel := context.WithTimeout(ctx, f.timeout)
+	defer cancel()
+	c, err := connect(getenv, f, stderr, off)
 	if err != nil {
 		fmt.Fprintf(stderr, "lockkey: %v\n", err)
 		return 2
 	}
-	defer env.Close()
-	l.env = env
-	return l.run(ctx)
-}
-
-func (l *lock) run(ctx context.Context) int {
-	l.steps = demo.NewSteps(l.stdout, 8) // token, project, key, service account, bucket, principal, bucket policy, link
-	s := l.steps
-
-	var err error
-	if l.project, err = l.env.Login(ctx, s); err != nil {
-		return l.fail(err)
-	}
-
-	s.Start("key")
-	if err := l.findKey(ctx); err != nil {
-		return l.fail(err)
-	}
-
-	s.Start("service account")
-	l.sa, err = demo.FindServiceAccount(ctx, l.env.IAM, l.saName)
-	switch {
-	case err == nil:
-		s.Done("%s exists (ID %s); using it", l.sa.Name, l.sa.ID)
-	case errors.Is(err, vngcloud.ErrNotFound):
-		created, err := l.env.IAM.CreateServiceAccount(ctx, viam.CreateServiceAccountRequest{
-			Name:        l.saName,
-			Description: "read/write on bucket " + l.bucket + " (vngcloud lockkey)",
-		})
-		if created.ID != "" {
-			l.sa = created.ServiceAccount
-			l.created.Add("service account %s (ID %s): viam.Client.DeleteServiceAccount(ctx, %q), after removing bucket policies that name it", l.sa.Name, l.sa.ID, l.sa.ID)
-		}
-		if err != nil {
-			if demo.MaybeApplied(err) {
-				l.created.Add("perhaps service account %s: the answer was lost; look for it in the vIAM console", l.saName)
+	defer c.close()
+	if c.off != nil {
+		fmt.Fprintln(stdout, demoLine)
+		if key == "" {
+			k, err := c.st.CreateS3Key(ctx, c.project)
+			if err != nil {
+				fmt.Fprintf(stderr, "lockkey: demo: %v\n", err)
+				return 1
 			}
-			return l.fail(err)
+			key = k.AccessKey
+			fmt.Fprintf(stdout, "demo: made S3 key %s to lock\n", key)
 		}
-		s.Done("created %s (ID %s)", l.sa.Name, l.sa.ID)
-	default:
-		return l.fail(err)
 	}
-
-	s.Start("bucket")
-	made, err := demo.EnsureBucket(ctx, l.env.Storage, l.project.ID, l.bucket)
+	if key == "" {
+		fmt.Fprintln(stderr, "lockkey: name the key to lock with --access-key or --config")
+		fs.Usage()
+		return 2
+	}
+	pr := newPrinter(stdout)
+	defer pr.watch(ctx)()
+	req := vstorage.SetupRequest{Storage: c.st, IAM: c.iam, ProjectID: c.project, Bucket: bucket, ExistingKey: key,
+		Restrict: &vstorage.Restriction{ServiceAccount: saName, ManagedPolicy: policy}, Progress: pr.event}
+	res, err := vstorage.LockKey(ctx, req)
 	if err != nil {
-		return l.fail(err)
+		fmt.Fprintf(stderr, "lockkey: %v\n", err)
+		return 1
 	}
-	if made {
-		l.created.Add("bucket %s (created empty): vstorage.Client.DeleteBucket(ctx, %q, %q)", l.bucket, l.project.ID, l.bucket)
-		s.Done("created %s", l.bucket)
-	} else {
-		s.Done("%s exists", l.bucket)
-	}
-
-	s.Start("principal")
-	p, err := l.env.Storage.EnsureServiceAccountPrincipal(ctx, l.project.ID, l.sa.ID)
-	if err != nil {
-		return l.fail(err)
-	}
-	s.Done("%s", p.ARN)
-
-	s.Start("bucket policy")
-	kept, changed, err := demo.GrantReadWrite(ctx, l.env.Storage, l.project.ID, l.bucket, p.ARN)
-	if err != nil {
-		return l.fail(err)
-	}
-	switch {
-	case !changed:
-		s.Done("the policy of %s already gives %s read/write", l.bucket, p.ARN)
-	case kept > 0:
-		l.created.Add("read/write statements for %s in the policy of bucket %s (its %d earlier statements kept): remove them", p.ARN, l.bucket, kept)
-		s.Done("added read/write statements for the principal to the policy of %s; its %d earlier statements kept", l.bucket, kept)
-	default:
-		l.created.Add("the policy of bucket %s, which grants %s read/write: vstorage.Client.DeleteBucketPolicy(ctx, %q, %q)", l.bucket, p.ARN, l.project.ID, l.bucket)
-		s.Done("%s had no policy; it now gives the principal read/write", l.bucket)
-	}
-
-	s.Start("link key")
-	if l.key.Restricted() {
-		s.Done("%s acts as %s already", l.key.AccessKey, l.sa.Name)
-	} else {
-		if err := l.env.Storage.LinkS3Key(ctx, l.project.ID, l.key.ID, l.sa.ID); err != nil {
-			if demo.MaybeApplied(err) {
-				l.created.Add("perhaps the link of key %s to %s: the answer was lost; look at the key's restriction (go run ./examples/listall)", l.key.AccessKey, l.sa.Name)
-			}
-			return l.fail(err)
-		}
-		k, err := demo.FindKey(ctx, l.env.Storage, l.project.ID, l.key.ID)
-		if err != nil {
-			return l.fail(err)
-		}
-		s.Done("%s acts as %s now (restriction by vIAM: on, subUserId %s)", k.AccessKey, l.sa.Name, k.SubUserID)
-	}
-	fmt.Fprintf(l.stdout, "\nKey %s may read and write bucket %s and no other bucket (it can still list the project's buckets and create buckets).\n", l.key.AccessKey, l.bucket)
+	fmt.Fprintf(stdout, "\nKey %s acts as service account %s: it may read and write bucket %s and no other bucket (it can still list the project's buckets and create buckets).\n",
+		res.Key.AccessKey, res.ServiceAccount.Name, bucket)
 	return 0
-}
-
-// findKey finds the key to lock and refuses one that acts as another
-// service account already. Nothing is created before it succeeds, except
-// the demo's key.
-func (l *lock) findKey(ctx context.Context) error {
-	id, from := l.keyID, "--access-key"
-	if id == "" {
-		data, err := os.ReadFile(l.config)
-		switch {
-		case err == nil:
-			f, err := s3cfg.Parse(data)
-			if err != nil {
-				return fmt.Errorf("%s: %w", l.config, err)
-			}
-			if id, _ = f.Get("access_key"); id == "" || strings.HasPrefix(id, "$") {
-				return fmt.Errorf("%s names no access key; give --access-key", l.config)
-			}
-			from = l.config
-		case errors.Is(err, os.ErrNotExist) && l.env.Demo:
-			k, err := l.env.Storage.CreateS3Key(ctx, l.project.ID)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(l.stdout, "demo: no --access-key and no %s; created S3 key %s to lock\n", l.config, k.AccessKey)
-			id, from = k.ID, "the demo"
-		case errors.Is(err, os.ErrNotExist):
-			return fmt.Errorf("no --access-key given and %s does not exist: name the key to lock", l.config)
-		default:
-			return err
-		}
-	}
-	k, err := demo.FindKey(ctx, l.env.Storage, l.project.ID, id)
-	if err != nil {
-		return err
-	}
-	if k.Restricted() && k.ServiceAccountName() != l.saName {
-		return fmt.Errorf("key %s acts as service account %q already (subUserId %s); detach it first (vstorage.Client.UnlinkS3Key) or name that account with --service-account", k.AccessKey, k.ServiceAccountName(), k.SubUserID)
-	}
-	l.key = k
-	state := "unrestricted"
-	if k.Restricted() {
-		state = "restricted by vIAM to " + l.saName + " already"
-	}
-	l.steps.Done("%s (key ID %s, from %s), %s", k.AccessKey, k.ID, from, state)
-	return nil
-}
-
-func (l *lock) fail(err error) int {
-	return demo.Fail(l.stderr, "lockkey", l.steps, err, &l.created, l.env.Demo)
 }

@@ -145,7 +145,8 @@ func firstOf(s ...string) string {
 const slowStep = 3 * time.Second
 
 // printer prints one numbered line per finished step ("[3/9] S3 key:
-// created ..."), and a line for a step that waits long.
+// created ...", or "[3] ..." when the total is not known), and a line for
+// a step that waits long.
 type printer struct {
 	w       io.Writer
 	mu      sync.Mutex
@@ -167,7 +168,11 @@ func (p *printer) event(ev vstorage.StepEvent) {
 	delete(p.started, ev.Step)
 	if ev.Err == nil {
 		p.n++
-		fmt.Fprintf(p.w, "[%d/%d] %s: %s\n", p.n, p.total, ev.Step, ev.Outcome)
+		if p.total > 0 {
+			fmt.Fprintf(p.w, "[%d/%d] %s: %s\n", p.n, p.total, ev.Step, ev.Outcome)
+		} else {
+			fmt.Fprintf(p.w, "[%d] %s: %s\n", p.n, ev.Step, ev.Outcome)
+		}
 	}
 }
 

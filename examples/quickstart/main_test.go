@@ -215,3 +215,16 @@ func TestUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestCommonFilesAgree: every example holds the same common.go.
+func TestCommonFilesAgree(t *testing.T) {
+	want, err := os.ReadFile("common.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ex := range []string{"rotatekey", "lockkey", "listall", "windowsconfig"} {
+		if got, err := os.ReadFile(filepath.Join("..", ex, "common.go")); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("examples/%s/common.go differs from examples/quickstart/common.go (%v): copy it", ex, err)
+		}
+	}
+}

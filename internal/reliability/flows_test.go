@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/vstorage-sdk/vngcloud"
-	"github.com/vstorage-sdk/vngcloud/internal/demo"
 	"github.com/vstorage-sdk/vngcloud/s3cfg"
 	"github.com/vstorage-sdk/vngcloud/viam"
 	"github.com/vstorage-sdk/vngcloud/viam/viamtest"
@@ -260,11 +259,8 @@ func TestExamplesLeakNoSecret(t *testing.T) {
 		t.Fatalf("building the examples: %v\n%s", err, out)
 	}
 
-	f, err := demo.StartFakes(demo.FakeOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := startFakes()
+	defer f.close()
 	tr := newTransport()
 	defer tr.CloseIdleConnections()
 	rec := newRecorder(tr)
@@ -280,9 +276,9 @@ func TestExamplesLeakNoSecret(t *testing.T) {
 	rec.Add(envSecret)
 	baseEnv := []string{
 		"PATH=" + os.Getenv("PATH"), "HOME=" + home, "TMPDIR=" + os.TempDir(),
-		demo.EnvClientID + "=" + f.ClientID, demo.EnvClientSecret + "=" + f.ClientSecret.Reveal(),
-		demo.EnvIAMEndpoint + "=" + iamProxy.URL + "/", demo.EnvVStorageEndpoint + "=" + stProxy.URL + "/api/v1/",
-		demo.EnvRegion + "=" + f.Region, demo.EnvProjectID + "=" + f.ProjectID,
+		"VNGCLOUD_CLIENT_ID=" + f.ClientID, "VNGCLOUD_CLIENT_SECRET=" + f.ClientSecret.Reveal(),
+		"VNGCLOUD_IAM_ENDPOINT=" + iamProxy.URL + "/", "VNGCLOUD_VSTORAGE_ENDPOINT=" + stProxy.URL + "/api/v1/",
+		"VNGCLOUD_REGION=" + f.Region, "VNGCLOUD_PROJECT_ID=" + f.ProjectID,
 	}
 	var output bytes.Buffer
 	run := func(name string, wantCode int, extraEnv []string, args ...string) {
@@ -348,7 +344,7 @@ func TestExamplesLeakNoSecret(t *testing.T) {
 	}
 	const wrong = "wrong-client-secret-for-the-examples-0123"
 	rec.Add(wrong, basic(f.ClientID, vngcloud.Secret(wrong)))
-	run("listall", 1, []string{demo.EnvClientSecret + "=" + wrong}, "-v")
+	run("listall", 1, []string{"VNGCLOUD_CLIENT_SECRET=" + wrong}, "-v")
 
 	secrets := rec.Secrets()
 	for _, k := range f.Storage.Keys(f.ProjectID) {
@@ -365,3 +361,24 @@ func TestExamplesLeakNoSecret(t *testing.T) {
 	}
 	t.Logf("searched %d bytes of the examples' output for %d secrets", output.Len(), len(secrets))
 }
+
+// fakes are a vIAM and a vStorage test server with a login service account
+// and a project, as the examples' offline mode has them.
+type fakes struct {
+	IAM          *viamtest.Server
+	Storage      *vstoragetest.Server
+	ClientID     string
+	ClientSecret vngcloud.Secret
+	Region       string
+	ProjectID    string
+}
+
+func startFakes() *fakes {
+	f := &fakes{IAM: viamtest.NewServer(), Region: "HCM04"}
+	f.Storage = vstoragetest.NewServer(f.IAM)
+	_, f.ClientID, f.ClientSecret = f.IAM.AddServiceAccount("demo-login")
+	f.ProjectID = f.Storage.AddProject(f.Region, "demo-project")
+	return f
+}
+
+func (f *fakes) close() { f.Storage.Close(); f.IAM.Close() }

@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"github.com/vstorage-sdk/vngcloud"
-	"github.com/vstorage-sdk/vngcloud/internal/demo"
 	"github.com/vstorage-sdk/vngcloud/s3cfg"
 	"github.com/vstorage-sdk/vngcloud/viam"
 	"github.com/vstorage-sdk/vngcloud/vstorage"
@@ -91,12 +90,9 @@ func TestSecretHoldersNeverPrintSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fakes, err := demo.StartFakes(demo.FakeOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fakes.Close()
-	e.rec.Add(fakes.ClientSecret.Reveal())
+	f := startFakes()
+	defer f.close()
+	e.rec.Add(f.ClientSecret.Reveal())
 	keys := e.st.Keys(e.project)
 
 	holders := map[string]any{
@@ -122,7 +118,6 @@ func TestSecretHoldersNeverPrintSecrets(t *testing.T) {
 		"[]vstoragetest.KeyState":        keys,
 		"*vstoragetest.Server":           e.st,
 		"*viamtest.Server":               e.iam,
-		"*demo.Fakes":                    fakes,
 	}
 	// Clients print their fields by reflection with some verbs (%s, %d):
 	// a token source held by value must not show through.
