@@ -1,11 +1,7 @@
 package vstorage
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"runtime"
 
 	"github.com/vstorage-sdk/vngcloud/s3cfg"
@@ -54,9 +50,9 @@ type S3cmdFile struct {
 }
 
 // Check reports whether Path can be written under IfExists, without
-// creating it.
+// creating or changing anything (s3cfg.CheckWritable).
 func (f *S3cmdFile) Check() (string, error) {
-	return f.Path, checkDestination(f.Path, s3cfg.WriteOptions{IfExists: f.IfExists, MkdirAll: f.MkdirAll})
+	return f.Path, s3cfg.CheckWritable(f.Path, s3cfg.WriteOptions{IfExists: f.IfExists, MkdirAll: f.MkdirAll})
 }
 
 // Write renders the config for v and writes it. It says where, and where
@@ -98,33 +94,4 @@ func (f *S3cmdFile) render(v ConfigValues) ([]byte, error) {
 	}
 	file.SetNewline(nl)
 	return file.Bytes(), nil
-}
-
-// checkDestination is a stand-in for the s3cfg helper.
-func checkDestination(path string, o s3cfg.WriteOptions) error {
-	if st, err := os.Lstat(path); err == nil {
-		switch {
-		case o.IfExists == s3cfg.Refuse:
-			return fmt.Errorf("%s exists; not replacing it: %w", path, s3cfg.ErrExist)
-		case st.IsDir():
-			return fmt.Errorf("%s is a folder: %w", path, s3cfg.ErrNotRegular)
-		}
-	}
-	dir := filepath.Dir(path)
-	for o.MkdirAll {
-		if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) || filepath.Dir(dir) == dir {
-			break
-		}
-		dir = filepath.Dir(dir)
-	}
-	st, err := os.Stat(dir)
-	if err != nil || !st.IsDir() {
-		return fmt.Errorf("the folder %s does not exist", dir)
-	}
-	probe, err := os.CreateTemp(dir, ".vstorage-check-*")
-	if err != nil {
-		return fmt.Errorf("cannot write in %s: %w", dir, err)
-	}
-	probe.Close()
-	return os.Remove(probe.Name())
 }

@@ -74,7 +74,7 @@ func RotateKey(ctx context.Context, req RotateRequest) (*RotateResult, error) {
 	if err != nil {
 		return nil, &PlanError{Op: op, Problems: []string{err.Error()}}
 	}
-	if err := checkDestination(req.Path, s3cfg.WriteOptions{IfExists: s3cfg.Backup}); err != nil {
+	if err := s3cfg.CheckWritable(req.Path, s3cfg.WriteOptions{IfExists: s3cfg.Backup}); err != nil {
 		return nil, &PlanError{Op: op, Problems: []string{err.Error()}}
 	}
 	st, projectID := req.Storage, req.ProjectID

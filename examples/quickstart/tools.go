@@ -124,7 +124,7 @@ func (t *awsFiles) Write(v vstorage.ConfigValues) (string, error) {
 // tryMerge refuses a destination that cannot be written, or whose content
 // the merge refuses.
 func tryMerge(path string, mkdir bool, merge func([]byte) error) error {
-	if _, err := (&vstorage.S3cmdFile{Path: path, IfExists: s3cfg.Backup, MkdirAll: mkdir}).Check(); err != nil {
+	if err := s3cfg.CheckWritable(path, s3cfg.WriteOptions{IfExists: s3cfg.Backup, MkdirAll: mkdir}); err != nil {
 		return err
 	}
 	data, err := os.ReadFile(path)
@@ -164,8 +164,7 @@ func (o *options) printNext(w io.Writer, res *vstorage.SetupResult, target vstor
 		if d, err := s3cfg.DestinationFor(runtime.GOOS, lookup); err == nil && !o.install {
 			fmt.Fprintf(w, "Without -c, s3cmd reads %s (%s): move the file there, or run again with --install.\n", d.Path, d.Rule)
 		}
-		win := s3cfg.EnvMap(map[string]string{"USERPROFILE": `C:\Users\<User>`, "APPDATA": `C:\Users\<User>\AppData\Roaming`})
-		if d, err := s3cfg.DestinationFor("windows", win); err == nil {
+		if d, err := s3cfg.DestinationFor("windows", s3cfg.TypicalEnv("windows")); err == nil {
 			fmt.Fprintf(w, "On Windows, s3cmd reads %s: save the file there as %s.\n", d.Path, s3cfg.WindowsName)
 		}
 	case *rcloneConf:
