@@ -7,8 +7,10 @@
 // hands out an s3cmd configuration: create an S3 key, optionally restrict it
 // to a vIAM service account (create the service account, attach a vIAM
 // policy to it, link the key to it, grant it a bucket with a bucket
-// policy), then write the s3cmd config file where s3cmd looks for it. The
-// README's Quick start shows it in one short program (examples/minimal), and
+// policy), then write the s3cmd config file where s3cmd looks for it.
+// vstorage.Setup does all of it in one call, checking everything before it
+// changes anything and undoing what it created when a later step fails; the
+// README's Quick start shows it in one short program (examples/minimal).
 // docs/api.md in the repository says what the SDK relies on about the two
 // APIs, with its sources; the package docs cite it as "docs/api.md §N".
 //
