@@ -96,19 +96,13 @@ func (l *textList) UnmarshalJSON(b []byte) error {
 // the names a least-privilege policy document can use. It changes
 // nothing. The whole catalogue comes in one answer (no paging is known).
 func (c *Client) ListActions(ctx context.Context, product string) ([]Action, error) {
-	const op, rel = "viam.ListActions", policiesAPI + "actions"
+	const op = "viam.ListActions"
 	if strings.TrimSpace(product) == "" {
 		return nil, &vngcloud.ValidationError{Operation: op, Field: "product", Reason: `is empty; use a product such as "vstorage"`}
 	}
-	r := &httpcore.Request{Op: op, Method: http.MethodGet, Path: rel, Query: url.Values{"product": {product}}}
-	var p Page[Action]
-	if err := getPage(ctx, c, r, &p); err != nil {
-		return nil, err
-	}
-	if _, err := checkPage(c, op, rel, p); err != nil {
-		return nil, err
-	}
-	return p.Items, nil
+	p, err := do[pageAnswer[Action]](ctx, c, &httpcore.Request{Op: op, Method: http.MethodGet, Path: policiesAPI + "actions",
+		Query: url.Values{"product": {product}}})
+	return p.Items, err
 }
 
 // ProductVStorage is vStorage's product name in vIAM actions

@@ -6,24 +6,16 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
-	"net/url"
 
 	"github.com/vstorage-sdk/vngcloud"
 	"github.com/vstorage-sdk/vngcloud/internal/httpcore"
 )
 
-func checkPair(op, policyID, serviceAccountID string) error {
-	if err := checkID(op, "policyID", policyID); err != nil {
-		return err
-	}
-	return checkID(op, "serviceAccountID", serviceAccountID)
-}
-
-func (c *Client) attach(ctx context.Context, op, policyID, serviceAccountID string) error {
-	return c.core.Do(ctx, &httpcore.Request{Op: op, Method: http.MethodPost,
-		Path: policiesAPI + "policies/{}/service-accounts/{}", Args: []string{policyID, serviceAccountID}, Once: true,
-		IfUnsure: fmt.Sprintf("list the service account's policies (ListServiceAccountPolicies(%q)) to see whether it is attached, or use EnsurePolicyAttached, which is safe to repeat", serviceAccountID),
-	}, nil)
+// attachment is the request of AttachPolicy and EnsurePolicyAttached.
+func attachment(op, policyID, serviceAccountID string) *httpcore.Request {
+	return &httpcore.Request{Op: op, Method: http.MethodPost, Path: policiesAPI + "policies/{policyID}/service-accounts/{serviceAccountID}",
+		Args: []string{policyID, serviceAccountID}, Once: true,
+		IfUnsure: fmt.Sprintf("list the service account's policies (ListServiceAccountPolicies(%q)) to see whether it is attached, or use EnsurePolicyAttached, which is safe to repeat", serviceAccountID)}
 }
 
 // AttachPolicy attaches a policy to a service account
@@ -33,11 +25,8 @@ func (c *Client) attach(ctx context.Context, op, policyID, serviceAccountID stri
 // treat that as success. The call is never retried; if its outcome is
 // unknown the error matches [vngcloud.ErrMaybeApplied].
 func (c *Client) AttachPolicy(ctx context.Context, policyID, serviceAccountID string) error {
-	const op = "viam.AttachPolicy"
-	if err := checkPair(op, policyID, serviceAccountID); err != nil {
-		return err
-	}
-	return c.attach(ctx, op, policyID, serviceAccountID)
+	_, err := do[struct{}](ctx, c, attachment("viam.AttachPolicy", policyID, serviceAccountID))
+	return err
 }
 
 // EnsurePolicyAttached makes sure a policy is attached to a service
@@ -46,13 +35,9 @@ func (c *Client) AttachPolicy(ctx context.Context, policyID, serviceAccountID st
 // unknown ([vngcloud.ErrMaybeApplied]) is followed by one more; other
 // errors are returned as they are.
 func (c *Client) EnsurePolicyAttached(ctx context.Context, policyID, serviceAccountID string) error {
-	const op = "viam.EnsurePolicyAttached"
-	if err := checkPair(op, policyID, serviceAccountID); err != nil {
-		return err
-	}
-	err := c.attach(ctx, op, policyID, serviceAccountID)
+	_, err := do[struct{}](ctx, c, attachment("viam.EnsurePolicyAttached", policyID, serviceAccountID))
 	if errors.Is(err, vngcloud.ErrMaybeApplied) && ctx.Err() == nil {
-		err = c.attach(ctx, op, policyID, serviceAccountID)
+		_, err = do[struct{}](ctx, c, attachment("viam.EnsurePolicyAttached", policyID, serviceAccountID))
 	}
 	if errors.Is(err, vngcloud.ErrConflict) {
 		return nil
@@ -66,12 +51,9 @@ func (c *Client) EnsurePolicyAttached(ctx context.Context, policyID, serviceAcco
 // not attached gives the service's error (typically
 // [vngcloud.ErrNotFound]).
 func (c *Client) DetachPolicy(ctx context.Context, policyID, serviceAccountID string) error {
-	const op = "viam.DetachPolicy"
-	if err := checkPair(op, policyID, serviceAccountID); err != nil {
-		return err
-	}
-	return c.core.Do(ctx, &httpcore.Request{Op: op, Method: http.MethodDelete,
-		Path: policiesAPI + "policies/{}/service-accounts/{}", Args: []string{policyID, serviceAccountID}}, nil)
+	_, err := do[struct{}](ctx, c, &httpcore.Request{Op: "viam.DetachPolicy", Method: http.MethodDelete,
+		Path: policiesAPI + "policies/{policyID}/service-accounts/{serviceAccountID}", Args: []string{policyID, serviceAccountID}})
+	return err
 }
 
 // ListServiceAccountPolicies returns one page of the policies attached to
@@ -79,27 +61,16 @@ func (c *Client) DetachPolicy(ctx context.Context, policyID, serviceAccountID st
 // (GET policies-api/v1/user-attachments/service-accounts/{id}/policies?pageNumber=&pageSize=).
 // opts may be nil for the first page of [DefaultPageSize] rows.
 func (c *Client) ListServiceAccountPolicies(ctx context.Context, serviceAccountID string, opts *PageOptions) (Page[Policy], error) {
-	const op = "viam.ListServiceAccountPolicies"
-	if err := checkID(op, "serviceAccountID", serviceAccountID); err != nil {
-		return Page[Policy]{}, err
-	}
-	q, err := opts.query(op)
+	q, err := opts.query("viam.ListServiceAccountPolicies")
 	if err != nil {
 		return Page[Policy]{}, err
 	}
-	return c.listServiceAccountPolicies(op, serviceAccountID)(ctx, q)
+	return c.saPolicies("viam.ListServiceAccountPolicies", serviceAccountID)(ctx, q)
 }
 
-// listServiceAccountPolicies returns a page fetcher whose errors name op.
-func (c *Client) listServiceAccountPolicies(op, serviceAccountID string) func(context.Context, listQuery) (Page[Policy], error) {
-	return func(ctx context.Context, q listQuery) (Page[Policy], error) {
-		var p Page[Policy]
-		if err := getPage(ctx, c, &httpcore.Request{Op: op, Method: http.MethodGet,
-			Path: policiesAPI + "user-attachments/service-accounts/{}/policies", Args: []string{serviceAccountID}, Query: q}, &p); err != nil {
-			return Page[Policy]{}, err
-		}
-		return checkPage(c, op, policiesAPI+"user-attachments/service-accounts/"+url.PathEscape(serviceAccountID)+"/policies", p)
-	}
+// saPolicies lists a service account's policies, for op.
+func (c *Client) saPolicies(op, serviceAccountID string) func(context.Context, listQuery) (Page[Policy], error) {
+	return lister[Policy](c, op, policiesAPI+"user-attachments/service-accounts/{serviceAccountID}/policies", serviceAccountID)
 }
 
 // AllServiceAccountPolicies iterates over every policy attached to a
@@ -109,7 +80,7 @@ func (c *Client) AllServiceAccountPolicies(ctx context.Context, serviceAccountID
 	const op = "viam.AllServiceAccountPolicies"
 	q, err := opts.query(op)
 	if err == nil {
-		err = checkID(op, "serviceAccountID", serviceAccountID)
+		err = httpcore.ValidateID(op, "serviceAccountID", serviceAccountID)
 	}
-	return all(ctx, op, q, err, c.listServiceAccountPolicies(op, serviceAccountID))
+	return all(ctx, c, op, q, err, c.saPolicies(op, serviceAccountID))
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/vstorage-sdk/vngcloud"
@@ -62,12 +61,13 @@ type cores struct {
 	pol            *httpcore.Core // the policies API on a host of its own, or nil
 }
 
-// Do sends r through the core that serves its path.
-func (c *cores) Do(ctx context.Context, r *httpcore.Request, out any) error {
-	if c.pol != nil && strings.HasPrefix(r.Path, policiesAPI) {
-		return c.pol.Do(ctx, r, out)
+// do sends r through the core that serves its path, and decodes its
+// answer into a T.
+func do[T any](ctx context.Context, c *Client, r *httpcore.Request) (T, error) {
+	if c.core.pol != nil && strings.HasPrefix(r.Path, policiesAPI) {
+		return httpcore.Do[T](ctx, c.core.pol, r)
 	}
-	return c.Core.Do(ctx, r, out)
+	return httpcore.Do[T](ctx, c.core.Core, r)
 }
 
 // NewClient returns a vIAM client. It needs a token source:
@@ -89,13 +89,13 @@ func NewClient(opts ...vngcloud.Option) (*Client, error) {
 	if s.Console && s.Endpoint == "" {
 		def = ConsoleAccountsEndpoint
 	}
-	core, err := httpcore.NewFromSettings(def, s)
+	core, err := httpcore.New(def, s, nil)
 	if err != nil {
 		return nil, named("viam.NewClient", err)
 	}
 	cs := &cores{Core: core}
 	if s.Console && s.Endpoint == "" {
-		if cs.pol, err = httpcore.NewFromSettings(ConsolePoliciesEndpoint, s); err != nil {
+		if cs.pol, err = httpcore.New(ConsolePoliciesEndpoint, s, nil); err != nil {
 			return nil, named("viam.NewClient", err)
 		}
 	}
@@ -115,32 +115,6 @@ func NewClient(opts ...vngcloud.Option) (*Client, error) {
 // [ConsolePoliciesEndpoint]).
 func (c *Client) Endpoint() string { return c.core.Endpoint() }
 
-// pathOf returns the URL path of rel under the client's root, for errors
-// the package builds itself.
-func (c *Client) pathOf(rel string) string {
-	u, err := url.Parse(c.core.Endpoint())
-	if err != nil {
-		return "/" + rel
-	}
-	return u.Path + rel
-}
-
-// shapeError reports a successful answer that lacks what the call needs
-// (the answer of another service, a proxy's JSON, an error body sent with
-// a 2xx), so that it is never taken for an empty result.
-func (c *Client) shapeError(op, method, rel, msg string) *vngcloud.APIError {
-	return &vngcloud.APIError{Operation: op, Method: method, Path: c.pathOf(rel), Message: msg}
-}
-
-// checkPage refuses a successful answer that is not a page: every page
-// the service sends has a pageSize (the one asked for) or is a bare array.
-func checkPage[T any](c *Client, op, rel string, p Page[T]) (Page[T], error) {
-	if p.Items == nil && p.PageSize == 0 && p.TotalItems == 0 && p.TotalPages == 0 {
-		return Page[T]{}, c.shapeError(op, http.MethodGet, rel, "the answer is not a page of results (no data, no pageSize)")
-	}
-	return p, nil
-}
-
 // named sets the operation of a ValidationError that has none.
 func named(op string, err error) error {
 	var ve *vngcloud.ValidationError
@@ -148,14 +122,6 @@ func named(op string, err error) error {
 		ve.Operation = op
 	}
 	return err
-}
-
-// checkID refuses an empty or malformed ID before anything is sent.
-func checkID(op, field, id string) error {
-	if err := httpcore.ValidateID(field, id); err != nil {
-		return named(op, err)
-	}
-	return nil
 }
 
 // Page is one page of a vIAM list: the items and the paging fields the
@@ -206,36 +172,26 @@ func (w *pageWire[T]) page() Page[T] {
 	return Page[T]{Items: w.Data, PageNumber: w.PageNumber, PageSize: w.PageSize, TotalItems: w.TotalItems, TotalPages: w.TotalPages}
 }
 
-// getPage sends r and decodes the answer into p, as core.Do(ctx, r, p)
-// would (through Page.UnmarshalJSON), with the same results and errors,
-// but with two passes over the body instead of four: encoding/json checks
-// a body and scans it again to hand an Unmarshaler its bytes, which then
-// checks and decodes them itself. An answer in the page envelope is
-// decoded here as the wire form directly; any other goes through
-// UnmarshalJSON.
-func getPage[T any](ctx context.Context, c *Client, r *httpcore.Request, p *Page[T]) error {
-	var raw httpcore.Raw
-	if err := c.core.Do(ctx, r, &raw); err != nil {
-		return err
+// pageAnswer is a page as the service sends it, refused when it is not
+// a page: every page has a pageSize (the one asked for) or is a bare
+// array.
+type pageAnswer[T any] struct{ Page[T] }
+
+// Problem refuses an answer that is not a page.
+func (p pageAnswer[T]) Problem() string {
+	if p.Items == nil && p.PageSize == 0 && p.TotalItems == 0 && p.TotalPages == 0 {
+		return "the answer is not a page of results (no data, no pageSize)"
 	}
-	var err error
-	if t := bytes.TrimSpace(raw.Body); len(t) > 0 && t[0] == '{' {
-		var w pageWire[T]
-		if err = httpcore.Decode(t, &w); err == nil {
-			*p = w.page()
-			return nil
-		}
-	} else if err = httpcore.Decode(raw.Body, p); err == nil {
-		return nil
+	return ""
+}
+
+// lister returns the fetcher of one page of the list at path (with args),
+// whose errors name op.
+func lister[T any](c *Client, op, path string, args ...string) func(context.Context, listQuery) (Page[T], error) {
+	return func(ctx context.Context, q listQuery) (Page[T], error) {
+		p, err := do[pageAnswer[T]](ctx, c, &httpcore.Request{Op: op, Method: http.MethodGet, Path: path, Args: args, Query: q})
+		return p.Page, err
 	}
-	// As the core reports a 2xx answer it cannot decode.
-	ae := raw.Error(r)
-	ae.Message, ae.Err = err.Error(), err
-	if r.Once {
-		ae.MaybeApplied = true
-		ae.Hint = r.IfUnsure
-	}
-	return ae
 }
 
 // MarshalJSON writes the service's envelope.
@@ -310,7 +266,7 @@ func (q listQuery) check(op string) (listQuery, error) {
 // fetching when the consumer breaks, and yields an error once, as its
 // last value. q is a copy, so the caller's options are never changed and
 // the iterator can be ranged over again.
-func all[T any](ctx context.Context, op string, q listQuery, qerr error, fetch func(context.Context, listQuery) (Page[T], error)) iter.Seq2[T, error] {
+func all[T any](ctx context.Context, c *Client, op string, q listQuery, qerr error, fetch func(context.Context, listQuery) (Page[T], error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		if qerr != nil {
@@ -321,8 +277,8 @@ func all[T any](ctx context.Context, op string, q listQuery, qerr error, fetch f
 		seen := 0
 		for n := 0; ; n++ {
 			if n == maxPages {
-				yield(zero, &vngcloud.APIError{Operation: op,
-					Message: fmt.Sprintf("stopped after %d pages: the service seems to ignore pageNumber", maxPages)})
+				yield(zero, c.core.Fail(&httpcore.Request{Op: op, Method: http.MethodGet},
+					httpcore.Failure{Message: fmt.Sprintf("stopped after %d pages: the service seems to ignore pageNumber", maxPages)}))
 				return
 			}
 			p, err := fetch(ctx, q)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"unicode"
@@ -195,6 +194,9 @@ type createPolicyResponse struct {
 	ID string `json:"id"`
 }
 
+// Problem refuses an answer without the new policy's ID.
+func (r createPolicyResponse) Problem() string { return noID(r.ID, "policy") }
+
 // ListPolicies returns one page of the policies the account sees, managed
 // and its own (GET policies-api/v1/policies?pageNumber=&pageSize=&name=).
 // opts may be nil for the first page of [DefaultPageSize] rows.
@@ -203,19 +205,7 @@ func (c *Client) ListPolicies(ctx context.Context, opts *ListOptions) (Page[Poli
 	if err != nil {
 		return Page[Policy]{}, err
 	}
-	return c.listPolicies("viam.ListPolicies")(ctx, q)
-}
-
-// listPolicies returns a page fetcher whose errors name op.
-func (c *Client) listPolicies(op string) func(context.Context, listQuery) (Page[Policy], error) {
-	return func(ctx context.Context, q listQuery) (Page[Policy], error) {
-		var p Page[Policy]
-		if err := getPage(ctx, c, &httpcore.Request{Op: op, Method: http.MethodGet,
-			Path: policiesAPI + "policies", Query: q}, &p); err != nil {
-			return Page[Policy]{}, err
-		}
-		return checkPage(c, op, policiesAPI+"policies", p)
-	}
+	return lister[Policy](c, "viam.ListPolicies", policiesAPI+"policies")(ctx, q)
 }
 
 // AllPolicies iterates over every policy, fetching pages as the loop needs
@@ -224,31 +214,26 @@ func (c *Client) listPolicies(op string) func(context.Context, listQuery) (Page[
 func (c *Client) AllPolicies(ctx context.Context, opts *ListOptions) iter.Seq2[Policy, error] {
 	const op = "viam.AllPolicies"
 	q, err := opts.query(op)
-	return all(ctx, op, q, err, c.listPolicies(op))
+	return all(ctx, c, op, q, err, lister[Policy](c, op, policiesAPI+"policies"))
 }
 
 // GetPolicy returns the policy with the given ID, statements included
 // (GET policies-api/v1/policies/{id}). An unknown ID gives an error
 // matching [vngcloud.ErrNotFound].
 func (c *Client) GetPolicy(ctx context.Context, id string) (Policy, error) {
-	const op = "viam.GetPolicy"
-	if err := checkID(op, "policyID", id); err != nil {
-		return Policy{}, err
-	}
-	return c.getPolicy(ctx, op, id)
+	return c.getPolicy(ctx, "viam.GetPolicy", id)
 }
 
 func (c *Client) getPolicy(ctx context.Context, op, id string) (Policy, error) {
-	var p Policy
-	if err := c.core.Do(ctx, &httpcore.Request{Op: op, Method: http.MethodGet,
-		Path: policiesAPI + "policies/{}", Args: []string{id}}, &p); err != nil {
-		return Policy{}, err
-	}
-	if p.ID == "" {
-		return Policy{}, c.shapeError(op, http.MethodGet, policiesAPI+"policies/"+url.PathEscape(id), "the answer names no policy (no id)")
-	}
-	return p, nil
+	p, err := do[policyAnswer](ctx, c, &httpcore.Request{Op: op, Method: http.MethodGet, Path: policiesAPI + "policies/{policyID}", Args: []string{id}})
+	return p.Policy, err
 }
+
+// policyAnswer is a policy as the service sends it.
+type policyAnswer struct{ Policy }
+
+// Problem refuses an answer that names no policy.
+func (a policyAnswer) Problem() string { return noID(a.ID, "policy") }
 
 // CreatePolicy creates a policy (POST policies-api/v1/policies, body
 // {name, description, statements}) and returns its ID, which is all the
@@ -261,34 +246,22 @@ func (c *Client) CreatePolicy(ctx context.Context, req PolicyRequest) (string, e
 	if err != nil {
 		return "", err
 	}
-	var out createPolicyResponse
-	if err := c.core.Do(ctx, &httpcore.Request{Op: op, Method: http.MethodPost,
-		Path: policiesAPI + "policies", Body: body, Once: true,
-		IfUnsure: fmt.Sprintf("look for it with FindPolicyByName(%q) before creating it again", req.Name)}, &out); err != nil {
-		return "", err
-	}
-	if out.ID == "" {
-		return "", &vngcloud.APIError{Operation: op, Method: http.MethodPost, Path: c.pathOf(policiesAPI + "policies"), StatusCode: http.StatusCreated,
-			Message: "the policy was created but the response carried no id", MaybeApplied: true,
-			Hint: fmt.Sprintf("find it with FindPolicyByName(%q)", req.Name)}
-	}
-	return out.ID, nil
+	out, err := do[createPolicyResponse](ctx, c, &httpcore.Request{Op: op, Method: http.MethodPost, Path: policiesAPI + "policies",
+		Body: body, Once: true, IfUnsure: fmt.Sprintf("look for it with FindPolicyByName(%q) before creating it again", req.Name)})
+	return out.ID, err
 }
 
 // UpdatePolicy replaces a policy's name, description and statements
 // (PUT policies-api/v1/policies/{id}, 204). Managed policies cannot be
 // changed.
 func (c *Client) UpdatePolicy(ctx context.Context, id string, req PolicyRequest) error {
-	const op = "viam.UpdatePolicy"
-	if err := checkID(op, "policyID", id); err != nil {
-		return err
-	}
-	body, err := req.wire(op)
+	body, err := req.wire("viam.UpdatePolicy")
 	if err != nil {
 		return err
 	}
-	return c.core.Do(ctx, &httpcore.Request{Op: op, Method: http.MethodPut,
-		Path: policiesAPI + "policies/{}", Args: []string{id}, Body: body}, nil)
+	_, err = do[struct{}](ctx, c, &httpcore.Request{Op: "viam.UpdatePolicy", Method: http.MethodPut,
+		Path: policiesAPI + "policies/{policyID}", Args: []string{id}, Body: body})
+	return err
 }
 
 // DeletePolicy deletes a policy (DELETE policies-api/v1/policies/{id},
@@ -296,12 +269,9 @@ func (c *Client) UpdatePolicy(ctx context.Context, id string, req PolicyRequest)
 // the call is retried after a lost answer, ErrNotFound can also mean an
 // earlier attempt deleted it.
 func (c *Client) DeletePolicy(ctx context.Context, id string) error {
-	const op = "viam.DeletePolicy"
-	if err := checkID(op, "policyID", id); err != nil {
-		return err
-	}
-	return c.core.Do(ctx, &httpcore.Request{Op: op, Method: http.MethodDelete,
-		Path: policiesAPI + "policies/{}", Args: []string{id}}, nil)
+	_, err := do[struct{}](ctx, c, &httpcore.Request{Op: "viam.DeletePolicy", Method: http.MethodDelete,
+		Path: policiesAPI + "policies/{policyID}", Args: []string{id}})
+	return err
 }
 
 // FindPolicyByName returns the policy whose name is exactly name (case
@@ -312,32 +282,35 @@ func (c *Client) DeletePolicy(ctx context.Context, id string) error {
 // managed policy's name, say) gives an error matching
 // [vngcloud.ErrConflict] that lists their IDs, rather than a guess.
 func (c *Client) FindPolicyByName(ctx context.Context, name string) (Policy, error) {
-	const op = "viam.FindPolicyByName"
+	r := &httpcore.Request{Op: "viam.FindPolicyByName", Method: http.MethodGet, Path: policiesAPI + "policies"}
 	if name == "" {
-		return Policy{}, &vngcloud.ValidationError{Operation: op, Field: "name", Reason: "is empty"}
+		return Policy{}, &vngcloud.ValidationError{Operation: r.Op, Field: "name", Reason: "is empty"}
 	}
+	ids, err := c.policyIDs(ctx, r.Op, name)
+	switch {
+	case err != nil:
+		return Policy{}, err
+	case len(ids) == 1:
+		return c.getPolicy(ctx, r.Op, ids[0])
+	case len(ids) == 0:
+		return Policy{}, c.core.Fail(r, httpcore.Failure{Message: fmt.Sprintf("no policy is named %q", name), Kind: vngcloud.ErrNotFound,
+			Hint: "names are case sensitive; list the policies with AllPolicies to see them"})
+	}
+	return Policy{}, c.core.Fail(r, httpcore.Failure{Message: fmt.Sprintf("%d policies are named %q (IDs %s)", len(ids), name, strings.Join(ids, ", ")),
+		Kind: vngcloud.ErrConflict, Hint: "get the one you mean with GetPolicy and its ID"})
+}
+
+// policyIDs lists the IDs of the policies named exactly name.
+func (c *Client) policyIDs(ctx context.Context, op, name string) ([]string, error) {
 	var ids []string
 	q, _ := (&ListOptions{Name: name}).query(op)
-	for p, err := range all(ctx, op, q, nil, c.listPolicies(op)) {
+	for p, err := range all(ctx, c, op, q, nil, lister[Policy](c, op, policiesAPI+"policies")) {
 		if err != nil {
-			return Policy{}, err
+			return nil, err
 		}
 		if p.Name == name && p.ID != "" {
 			ids = append(ids, p.ID)
 		}
 	}
-	switch len(ids) {
-	case 0:
-		return Policy{}, &vngcloud.APIError{Operation: op, Method: http.MethodGet, Path: c.pathOf(policiesAPI + "policies"),
-			Message: fmt.Sprintf("no policy is named %q", name), Kind: vngcloud.ErrNotFound,
-			Hint: "names are case sensitive; list the policies with AllPolicies to see them"}
-	case 1:
-		if err := checkID(op, "policyID", ids[0]); err != nil {
-			return Policy{}, err
-		}
-		return c.getPolicy(ctx, op, ids[0])
-	}
-	return Policy{}, &vngcloud.APIError{Operation: op, Method: http.MethodGet, Path: c.pathOf(policiesAPI + "policies"),
-		Message: fmt.Sprintf("%d policies are named %q (IDs %s)", len(ids), name, strings.Join(ids, ", ")),
-		Kind:    vngcloud.ErrConflict, Hint: "get the one you mean with GetPolicy and its ID"}
+	return ids, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/url"
 
 	"github.com/vstorage-sdk/vngcloud/internal/httpcore"
 )
@@ -47,16 +46,9 @@ func firstText(raws ...json.RawMessage) string {
 // as an array of objects with an id (or serviceAccountId), or as a page
 // {data: [...]} of either. The whole list comes in one answer.
 func (c *Client) ListPolicyServiceAccounts(ctx context.Context, policyID string) ([]string, error) {
-	const op = "viam.ListPolicyServiceAccounts"
-	if err := checkID(op, "policyID", policyID); err != nil {
-		return nil, err
-	}
-	var p Page[accountRef]
-	r := &httpcore.Request{Op: op, Method: http.MethodGet, Path: policiesAPI + "policies/{}/service-accounts", Args: []string{policyID}}
-	if err := getPage(ctx, c, r, &p); err != nil {
-		return nil, err
-	}
-	if _, err := checkPage(c, op, policiesAPI+"policies/"+url.PathEscape(policyID)+"/service-accounts", p); err != nil {
+	p, err := do[pageAnswer[accountRef]](ctx, c, &httpcore.Request{Op: "viam.ListPolicyServiceAccounts", Method: http.MethodGet,
+		Path: policiesAPI + "policies/{policyID}/service-accounts", Args: []string{policyID}})
+	if err != nil {
 		return nil, err
 	}
 	ids := make([]string, 0, len(p.Items))

@@ -1,11 +1,11 @@
 package viam
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"iter"
 	"net/http"
-	"net/url"
 
 	"github.com/vstorage-sdk/vngcloud"
 	"github.com/vstorage-sdk/vngcloud/internal/httpcore"
@@ -71,6 +71,15 @@ type resetSecretResponse struct {
 	ClientSecret vngcloud.Secret `json:"clientSecret"`
 }
 
+// Problem refuses an answer without the new secret: the reset may have
+// happened.
+func (r resetSecretResponse) Problem() string {
+	if r.ClientSecret.IsZero() {
+		return "the response carried no clientSecret"
+	}
+	return ""
+}
+
 // MaxServiceAccountNameLength is the longest name vIAM accepts.
 const MaxServiceAccountNameLength = 50
 
@@ -106,19 +115,7 @@ func (c *Client) ListServiceAccounts(ctx context.Context, opts *ListOptions) (Pa
 	if err != nil {
 		return Page[ServiceAccount]{}, err
 	}
-	return c.listServiceAccounts("viam.ListServiceAccounts")(ctx, q)
-}
-
-// listServiceAccounts returns a page fetcher whose errors name op.
-func (c *Client) listServiceAccounts(op string) func(context.Context, listQuery) (Page[ServiceAccount], error) {
-	return func(ctx context.Context, q listQuery) (Page[ServiceAccount], error) {
-		var p Page[ServiceAccount]
-		if err := getPage(ctx, c, &httpcore.Request{Op: op, Method: http.MethodGet,
-			Path: accountsAPI + "service-accounts", Query: q}, &p); err != nil {
-			return Page[ServiceAccount]{}, err
-		}
-		return checkPage(c, op, accountsAPI+"service-accounts", p)
-	}
+	return lister[ServiceAccount](c, "viam.ListServiceAccounts", accountsAPI+"service-accounts")(ctx, q)
 }
 
 // AllServiceAccounts iterates over every service account, fetching pages
@@ -128,26 +125,30 @@ func (c *Client) listServiceAccounts(op string) func(context.Context, listQuery)
 func (c *Client) AllServiceAccounts(ctx context.Context, opts *ListOptions) iter.Seq2[ServiceAccount, error] {
 	const op = "viam.AllServiceAccounts"
 	q, err := opts.query(op)
-	return all(ctx, op, q, err, c.listServiceAccounts(op))
+	return all(ctx, c, op, q, err, lister[ServiceAccount](c, op, accountsAPI+"service-accounts"))
 }
 
 // GetServiceAccount returns the service account with the given ID
 // (GET accounts-api/v1/service-accounts/{id}). An unknown ID gives an error
 // matching [vngcloud.ErrNotFound].
 func (c *Client) GetServiceAccount(ctx context.Context, id string) (ServiceAccount, error) {
-	const op = "viam.GetServiceAccount"
-	if err := checkID(op, "serviceAccountID", id); err != nil {
-		return ServiceAccount{}, err
+	sa, err := do[serviceAccountAnswer](ctx, c, &httpcore.Request{Op: "viam.GetServiceAccount", Method: http.MethodGet,
+		Path: accountsAPI + "service-accounts/{serviceAccountID}", Args: []string{id}})
+	return sa.ServiceAccount, err
+}
+
+// serviceAccountAnswer is a service account as the service sends it.
+type serviceAccountAnswer struct{ ServiceAccount }
+
+// Problem refuses an answer that names no service account.
+func (a serviceAccountAnswer) Problem() string { return noID(a.ID, "service account") }
+
+// noID says that an answer names no object of kind, or "".
+func noID(id, kind string) string {
+	if id == "" {
+		return "the answer names no " + kind + " (no id)"
 	}
-	var sa ServiceAccount
-	if err := c.core.Do(ctx, &httpcore.Request{Op: op, Method: http.MethodGet,
-		Path: accountsAPI + "service-accounts/{}", Args: []string{id}}, &sa); err != nil {
-		return ServiceAccount{}, err
-	}
-	if sa.ID == "" {
-		return ServiceAccount{}, c.shapeError(op, http.MethodGet, accountsAPI+"service-accounts/"+url.PathEscape(id), "the answer names no service account (no id)")
-	}
-	return sa, nil
+	return ""
 }
 
 // CreateServiceAccount creates a service account
@@ -162,36 +163,28 @@ func (c *Client) GetServiceAccount(ctx context.Context, id string) (ServiceAccou
 // creates the account but its answer has no clientSecret, the account is
 // returned together with an error saying to reset the secret.
 func (c *Client) CreateServiceAccount(ctx context.Context, req CreateServiceAccountRequest) (CreatedServiceAccount, error) {
-	const op = "viam.CreateServiceAccount"
+	r := &httpcore.Request{Op: "viam.CreateServiceAccount", Method: http.MethodPost, Path: accountsAPI + "service-accounts", Body: req, Once: true,
+		IfUnsure: fmt.Sprintf("list service accounts with name %q to see whether it was created; if it was, its secret is lost: reset it with ResetServiceAccountSecret", req.Name)}
 	if err := ValidateServiceAccountName(req.Name); err != nil {
-		return CreatedServiceAccount{}, renamed(op, err)
+		return CreatedServiceAccount{}, renamed(r.Op, err)
 	}
-	var out CreatedServiceAccount
-	unsure := fmt.Sprintf("list service accounts with name %q to see whether it was created; if it was, its secret is lost: reset it with ResetServiceAccountSecret", req.Name)
-	err := c.core.Do(ctx, &httpcore.Request{Op: op, Method: http.MethodPost,
-		Path: accountsAPI + "service-accounts", Body: req, Once: true, IfUnsure: unsure,
-	}, &out)
+	out, err := do[createdAnswer](ctx, c, r)
 	if err != nil {
 		return CreatedServiceAccount{}, err
 	}
-	if out.ID == "" {
-		ae := c.shapeError(op, http.MethodPost, accountsAPI+"service-accounts", "the answer names no service account (no id)")
-		ae.MaybeApplied, ae.Hint = true, unsure
-		return CreatedServiceAccount{}, ae
-	}
-	if out.Name == "" {
-		out.Name = req.Name
-	}
-	if out.Description == "" {
-		out.Description = req.Description
-	}
+	out.Name, out.Description = cmp.Or(out.Name, req.Name), cmp.Or(out.Description, req.Description)
 	if out.ClientSecret.IsZero() {
-		return out, &vngcloud.APIError{Operation: op, Method: http.MethodPost, Path: c.pathOf(accountsAPI + "service-accounts"),
-			StatusCode: http.StatusCreated, Message: "the service account was created but the response carried no clientSecret",
-			Hint: "get a secret with ResetServiceAccountSecret(" + fmt.Sprintf("%q", out.ID) + ")"}
+		return out.CreatedServiceAccount, c.core.Fail(r, httpcore.Failure{Done: true, Message: "the service account was created but the response carried no clientSecret",
+			Hint: fmt.Sprintf("get a secret with ResetServiceAccountSecret(%q)", out.ID)})
 	}
-	return out, nil
+	return out.CreatedServiceAccount, nil
 }
+
+// createdAnswer is the answer of CreateServiceAccount.
+type createdAnswer struct{ CreatedServiceAccount }
+
+// Problem refuses an answer that names no service account.
+func (a createdAnswer) Problem() string { return noID(a.ID, "service account") }
 
 // renamed moves a ValidationError to another operation.
 func renamed(op string, err error) error {
@@ -209,17 +202,15 @@ func renamed(op string, err error) error {
 // sending.
 func (c *Client) UpdateServiceAccount(ctx context.Context, id string, req UpdateServiceAccountRequest) error {
 	const op = "viam.UpdateServiceAccount"
-	if err := checkID(op, "serviceAccountID", id); err != nil {
-		return err
-	}
 	if req.Description == nil && req.AccessTokenLifeSpan == nil {
 		return &vngcloud.ValidationError{Operation: op, Field: "request", Reason: "nothing to change: set Description and/or AccessTokenLifeSpan (with vngcloud.Ptr)"}
 	}
 	if req.AccessTokenLifeSpan != nil && *req.AccessTokenLifeSpan <= 0 {
 		return &vngcloud.ValidationError{Operation: op, Field: "AccessTokenLifeSpan", Reason: fmt.Sprintf("must be a positive number of seconds, got %d", *req.AccessTokenLifeSpan)}
 	}
-	return c.core.Do(ctx, &httpcore.Request{Op: op, Method: http.MethodPatch,
-		Path: accountsAPI + "service-accounts/{}", Args: []string{id}, Body: req}, nil)
+	_, err := do[struct{}](ctx, c, &httpcore.Request{Op: op, Method: http.MethodPatch,
+		Path: accountsAPI + "service-accounts/{serviceAccountID}", Args: []string{id}, Body: req})
+	return err
 }
 
 // DeleteServiceAccount deletes a service account
@@ -227,12 +218,9 @@ func (c *Client) UpdateServiceAccount(ctx context.Context, id string, req Update
 // an error matching [vngcloud.ErrNotFound]; since the call is retried after
 // a lost answer, ErrNotFound can also mean an earlier attempt deleted it.
 func (c *Client) DeleteServiceAccount(ctx context.Context, id string) error {
-	const op = "viam.DeleteServiceAccount"
-	if err := checkID(op, "serviceAccountID", id); err != nil {
-		return err
-	}
-	return c.core.Do(ctx, &httpcore.Request{Op: op, Method: http.MethodDelete,
-		Path: accountsAPI + "service-accounts/{}", Args: []string{id}}, nil)
+	_, err := do[struct{}](ctx, c, &httpcore.Request{Op: "viam.DeleteServiceAccount", Method: http.MethodDelete,
+		Path: accountsAPI + "service-accounts/{serviceAccountID}", Args: []string{id}})
+	return err
 }
 
 // ResetServiceAccountSecret gives a service account a new client secret
@@ -240,19 +228,8 @@ func (c *Client) DeleteServiceAccount(ctx context.Context, id string) error {
 // The old secret stops working. The call is never retried; if its outcome
 // is unknown the error matches [vngcloud.ErrMaybeApplied].
 func (c *Client) ResetServiceAccountSecret(ctx context.Context, id string) (vngcloud.Secret, error) {
-	const op = "viam.ResetServiceAccountSecret"
-	if err := checkID(op, "serviceAccountID", id); err != nil {
-		return "", err
-	}
-	const unsure = "the old secret may no longer work: reset again to get a new one"
-	var out resetSecretResponse
-	if err := c.core.Do(ctx, &httpcore.Request{Op: op, Method: http.MethodPost,
-		Path: accountsAPI + "service-accounts/{}/reset-secret", Args: []string{id}, Once: true, IfUnsure: unsure}, &out); err != nil {
-		return "", err
-	}
-	if out.ClientSecret.IsZero() {
-		return "", &vngcloud.APIError{Operation: op, Method: http.MethodPost, Path: c.pathOf(accountsAPI + "service-accounts/" + url.PathEscape(id) + "/reset-secret"),
-			StatusCode: http.StatusOK, Message: "the response carried no clientSecret", MaybeApplied: true, Hint: unsure}
-	}
-	return out.ClientSecret, nil
+	out, err := do[resetSecretResponse](ctx, c, &httpcore.Request{Op: "viam.ResetServiceAccountSecret", Method: http.MethodPost,
+		Path: accountsAPI + "service-accounts/{serviceAccountID}/reset-secret", Args: []string{id}, Once: true,
+		IfUnsure: "the old secret may no longer work: reset again to get a new one"})
+	return out.ClientSecret, err
 }

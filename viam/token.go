@@ -2,6 +2,7 @@ package viam
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -265,7 +266,7 @@ func NewClientCredentials(clientID string, clientSecret vngcloud.Secret, opts ..
 	} else {
 		st.path = st.variant.path()
 	}
-	core, err := httpcore.NewFromSettings(DefaultEndpoint, s)
+	core, err := httpcore.New(DefaultEndpoint, s, tokenService{st})
 	if err != nil {
 		return nil, named(op, err)
 	}
@@ -288,8 +289,8 @@ func (c *ClientCredentials) Token(ctx context.Context) (vngcloud.Secret, error) 
 	if err != nil && ctx.Err() != nil && err == ctx.Err() {
 		// The caller's context ended while the token was being fetched:
 		// still an *APIError, as every failure of the token call is.
-		return "", &vngcloud.APIError{Operation: "viam.Token", Method: http.MethodPost, Path: mustPath(c.st.tokenURL),
-			Message: "the call was cancelled or ran out of time while waiting for the token (" + err.Error() + ")", Err: err}
+		return "", c.st.core.Fail(&httpcore.Request{Op: "viam.Token", Method: http.MethodPost, Path: c.st.path},
+			httpcore.Failure{Message: "the caller's context ended while waiting for the token (" + err.Error() + ")", Err: err, Refused: true})
 	}
 	return tok, err
 }
@@ -378,29 +379,16 @@ func (s *seconds) UnmarshalJSON(b []byte) error {
 }
 
 func (s *ccState) fetch(ctx context.Context) (vngcloud.Secret, time.Duration, error) {
-	var resp tokenResponse
-	err := s.core.Do(ctx, &httpcore.Request{
-		Op:     "viam.Token",
-		Method: http.MethodPost,
-		Path:   s.path,
-		Form:   s.variant.form(s.scope),
-		Header: http.Header{"Authorization": {"Basic " + s.basic.Reveal()}},
-		NoAuth: true,
-	}, &resp)
+	r := &httpcore.Request{Op: "viam.Token", Method: http.MethodPost, Path: s.path, Form: s.variant.form(s.scope),
+		Header: http.Header{"Authorization": {"Basic " + s.basic.Reveal()}}, NoAuth: true}
+	resp, err := httpcore.Do[tokenResponse](ctx, s.core, r)
 	if err != nil {
-		return "", 0, s.tokenError(err)
+		return "", 0, err
 	}
-	tok, life := resp.AccessToken, resp.ExpiresIn
+	tok, life := cmp.Or(resp.AccessToken, resp.AccessTokenV1), cmp.Or(resp.ExpiresIn, resp.ExpiresInV1)
 	if tok.IsZero() {
-		tok = resp.AccessTokenV1
-	}
-	if life == 0 {
-		life = resp.ExpiresInV1
-	}
-	if tok.IsZero() {
-		return "", 0, &vngcloud.APIError{Operation: "viam.Token", Method: http.MethodPost, Path: mustPath(s.tokenURL),
-			Message: "the token response has neither access_token nor accessToken",
-			Hint:    "check the token URL; try the other variant with viam.WithTokenVariant"}
+		return "", 0, s.core.Fail(r, httpcore.Failure{Message: "the token response has neither access_token nor accessToken",
+			Hint: "check the token URL; try the other variant with viam.WithTokenVariant"})
 	}
 	return tok, time.Duration(life) * time.Second, nil
 }
@@ -413,24 +401,29 @@ func mustPath(u string) string {
 	return p.Path
 }
 
-// tokenError marks refused credentials as ErrUnauthorized with a hint
-// that names the client ID (never the secret).
-func (s *ccState) tokenError(err error) error {
-	var ae *vngcloud.APIError
-	if !errors.As(err, &ae) {
-		return err
-	}
+// tokenService is the token endpoint's part of the call path: refused
+// credentials are ErrUnauthorized, with a hint that names the client ID
+// (never the secret).
+type tokenService struct{ s *ccState }
+
+// Unwrap returns the body: the token answer is plain JSON.
+func (tokenService) Unwrap(_ *httpcore.Request, a *httpcore.Answer) ([]byte, *httpcore.Failure) {
+	return a.Body, nil
+}
+
+// Classify maps the token service's refusals.
+func (t tokenService) Classify(status int, code, _ string) (error, string) {
 	switch {
-	case authFailureCodes[ae.Code] || ae.StatusCode == http.StatusUnauthorized:
-		ae.Kind = vngcloud.ErrUnauthorized
-		ae.Hint = fmt.Sprintf("check VNGCLOUD_CLIENT_ID (client ID %q) and the client secret (VNGCLOUD_CLIENT_SECRET)", s.clientID)
-		if ae.Code == "TOO_MANY_FAILED_LOGINS" {
-			ae.Hint = "too many failed logins: wait before trying again, then " + ae.Hint
+	case authFailureCodes[code] || status == http.StatusUnauthorized:
+		hint := fmt.Sprintf("check VNGCLOUD_CLIENT_ID (client ID %q) and the client secret (VNGCLOUD_CLIENT_SECRET)", t.s.clientID)
+		if code == "TOO_MANY_FAILED_LOGINS" {
+			hint = "too many failed logins: wait before trying again, then " + hint
 		}
-	case ae.Kind == vngcloud.ErrInvalidInput:
-		ae.Hint = fmt.Sprintf("the token endpoint refused the request form; check the token URL (%s) or try the other variant with viam.WithTokenVariant", s.tokenURL)
-	case ae.Kind == vngcloud.ErrNotFound:
-		ae.Hint = fmt.Sprintf("no token endpoint at %s; check the endpoint or viam.WithTokenURL", s.tokenURL)
+		return vngcloud.ErrUnauthorized, hint
+	case status == http.StatusBadRequest || status == http.StatusUnprocessableEntity:
+		return nil, fmt.Sprintf("the token endpoint refused the request form; check the token URL (%s) or try the other variant with viam.WithTokenVariant", t.s.tokenURL)
+	case status == http.StatusNotFound || status == http.StatusGone:
+		return nil, fmt.Sprintf("no token endpoint at %s; check the endpoint or viam.WithTokenURL", t.s.tokenURL)
 	}
-	return ae
+	return nil, ""
 }

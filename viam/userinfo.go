@@ -56,13 +56,18 @@ func (u *UserInfo) UnmarshalJSON(b []byte) error {
 // neither a user ID nor an account ID is an error (the answer of another
 // service, not an anonymous caller).
 func (c *Client) GetUserInfo(ctx context.Context) (UserInfo, error) {
-	const op, rel = "viam.GetUserInfo", accountsAPI + "auth/userinfo"
-	var u UserInfo
-	if err := c.core.Do(ctx, &httpcore.Request{Op: op, Method: http.MethodGet, Path: rel}, &u); err != nil {
-		return UserInfo{}, err
+	u, err := do[userInfoAnswer](ctx, c, &httpcore.Request{Op: "viam.GetUserInfo", Method: http.MethodGet, Path: accountsAPI + "auth/userinfo"})
+	return u.UserInfo, err
+}
+
+// userInfoAnswer is the answer of auth/userinfo.
+type userInfoAnswer struct{ UserInfo }
+
+// Problem refuses an answer that names no user: the answer of another
+// service, not an anonymous caller.
+func (a userInfoAnswer) Problem() string {
+	if a.UserID == "" && a.AccountID == "" {
+		return "the answer names no user (no userId, no accountId)"
 	}
-	if u.UserID == "" && u.AccountID == "" {
-		return UserInfo{}, c.shapeError(op, http.MethodGet, rel, "the answer names no user (no userId, no accountId)")
-	}
-	return u, nil
+	return ""
 }

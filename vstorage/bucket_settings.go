@@ -1,7 +1,7 @@
 package vstorage
 
 import (
-	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,13 +13,9 @@ import (
 	"github.com/vstorage-sdk/vngcloud/internal/httpcore"
 )
 
-// settingsRequest builds a request on ceph/projects/{p}/buckets/{b}/<what>
-// and the options of a settings route.
-func settingsRequest(op, method, what, projectID, bucket string, body any, write bool, readBack string) (*httpcore.Request, sendOpts) {
-	r := &httpcore.Request{Op: op, Method: method, Path: "ceph/projects/{}/buckets/{}/" + what,
-		Args: []string{projectID, bucket}, Body: body}
-	return r, sendOpts{settings: true, project: projectID, bucket: bucket, write: write, readBack: readBack}
-}
+// bucketPath is the path of a bucket's settings routes, followed by
+// "/policy", "/versioning", "/cors" or "/encryption".
+const bucketPath = "ceph/projects/{projectID}/buckets/{bucket}"
 
 // ---- Bucket policy (docs/api.md §2.3 #8, §2.4) ----
 
@@ -31,35 +27,31 @@ func settingsRequest(op, method, what, projectID, bucket string, body any, write
 // Endpoint: GET ceph/projects/{projectID}/buckets/{bucket}/policy; the
 // API returns the document as a JSON string in data, or null.
 func (c *Client) GetBucketPolicy(ctx context.Context, projectID, bucket string) (BucketPolicy, error) {
-	const op = "vstorage.GetBucketPolicy"
-	if err := checkBucket(op, projectID, bucket); err != nil {
+	r := &httpcore.Request{Op: "vstorage.GetBucketPolicy", Method: http.MethodGet, Path: bucketPath + "/policy", Args: []string{projectID, bucket}}
+	if err := checkBucket(r.Op, projectID, bucket); err != nil {
 		return BucketPolicy{}, err
 	}
-	r, o := settingsRequest(op, http.MethodGet, "policy", projectID, bucket, nil, false, "")
-	env, err := c.send(ctx, r, o)
-	if err != nil {
+	p, err := setting[*policyAnswer](ctx, c, r)
+	if p == nil || err != nil {
 		return BucketPolicy{}, err
 	}
-	data := bytes.TrimSpace(env.Data)
-	if isNull(data) {
-		return BucketPolicy{}, nil
-	}
-	doc := data
-	if data[0] == '"' {
-		var s string
-		if err := json.Unmarshal(data, &s); err != nil {
-			return BucketPolicy{}, c.shapeError(r, "data: "+err.Error(), err)
+	return p.BucketPolicy, nil
+}
+
+// policyAnswer is the policy as GET serves it in data: the document as a
+// JSON string ("" when there is none), or as an object.
+type policyAnswer struct{ BucketPolicy }
+
+// UnmarshalJSON reads the document from a string or an object.
+func (p *policyAnswer) UnmarshalJSON(b []byte) error {
+	var doc string
+	if json.Unmarshal(b, &doc) == nil {
+		if strings.TrimSpace(doc) == "" {
+			return nil
 		}
-		if strings.TrimSpace(s) == "" {
-			return BucketPolicy{}, nil
-		}
-		doc = []byte(s)
+		b = []byte(doc)
 	}
-	var p BucketPolicy
-	if err := httpcore.Decode(doc, &p); err != nil {
-		return BucketPolicy{}, c.shapeError(r, "the bucket policy document: "+err.Error(), err)
-	}
-	return p, nil
+	return json.Unmarshal(b, &p.BucketPolicy)
 }
 
 // PutBucketPolicy replaces the bucket's policy with policy. It fills in
@@ -73,23 +65,22 @@ func (c *Client) GetBucketPolicy(ctx context.Context, projectID, bucket string) 
 // Endpoint: PUT ceph/projects/{projectID}/buckets/{bucket}/policy, body
 // {"policy":"<the document as a JSON string>"}.
 func (c *Client) PutBucketPolicy(ctx context.Context, projectID, bucket string, policy BucketPolicy) error {
-	const op = "vstorage.PutBucketPolicy"
-	if err := checkBucket(op, projectID, bucket); err != nil {
+	r := &httpcore.Request{Op: "vstorage.PutBucketPolicy", Method: http.MethodPut, Path: bucketPath + "/policy", Args: []string{projectID, bucket},
+		IfUnsure: "read the policy back with GetBucketPolicy"}
+	if err := checkBucket(r.Op, projectID, bucket); err != nil {
 		return err
 	}
-	if policy.Version == "" {
-		policy.Version = PolicyVersion
-	}
-	if err := validatePolicy(op, policy); err != nil {
+	policy.Version = cmp.Or(policy.Version, PolicyVersion)
+	if err := validatePolicy(r.Op, policy); err != nil {
 		return err
 	}
 	doc, err := marshalNoEscape(policy)
 	if err != nil {
-		return &vngcloud.ValidationError{Operation: op, Field: "policy", Reason: "cannot encode: " + err.Error()}
+		return &vngcloud.ValidationError{Operation: r.Op, Field: "policy", Reason: "cannot encode: " + err.Error()}
 	}
-	r, o := settingsRequest(op, http.MethodPut, "policy", projectID, bucket, map[string]string{"policy": string(doc)},
-		true, "read the policy back with GetBucketPolicy")
-	return exec(ctx, c, r, o)
+	r.Body = map[string]string{"policy": string(doc)}
+	_, err = setting[struct{}](ctx, c, r)
+	return err
 }
 
 // DeleteBucketPolicy removes the bucket's policy. It succeeds when the
@@ -97,12 +88,13 @@ func (c *Client) PutBucketPolicy(ctx context.Context, projectID, bucket string, 
 //
 // Endpoint: DELETE ceph/projects/{projectID}/buckets/{bucket}/policy.
 func (c *Client) DeleteBucketPolicy(ctx context.Context, projectID, bucket string) error {
-	const op = "vstorage.DeleteBucketPolicy"
-	if err := checkBucket(op, projectID, bucket); err != nil {
+	r := &httpcore.Request{Op: "vstorage.DeleteBucketPolicy", Method: http.MethodDelete, Path: bucketPath + "/policy", Args: []string{projectID, bucket},
+		IfUnsure: "read the policy back with GetBucketPolicy"}
+	if err := checkBucket(r.Op, projectID, bucket); err != nil {
 		return err
 	}
-	r, o := settingsRequest(op, http.MethodDelete, "policy", projectID, bucket, nil, true, "read the policy back with GetBucketPolicy")
-	return exec(ctx, c, r, o)
+	_, err := setting[struct{}](ctx, c, r)
+	return err
 }
 
 // ---- Versioning (docs/api.md §2.3 #9) ----
@@ -132,26 +124,30 @@ type BucketVersioning struct {
 //
 // Endpoint: GET ceph/projects/{projectID}/buckets/{bucket}/versioning.
 func (c *Client) GetBucketVersioning(ctx context.Context, projectID, bucket string) (BucketVersioning, error) {
-	const op = "vstorage.GetBucketVersioning"
-	if err := checkBucket(op, projectID, bucket); err != nil {
+	r := &httpcore.Request{Op: "vstorage.GetBucketVersioning", Method: http.MethodGet, Path: bucketPath + "/versioning", Args: []string{projectID, bucket}}
+	if err := checkBucket(r.Op, projectID, bucket); err != nil {
 		return BucketVersioning{}, err
 	}
-	r, o := settingsRequest(op, http.MethodGet, "versioning", projectID, bucket, nil, false, "")
-	w, err := getData[struct {
-		Versioning flexBool `json:"versioning"`
-		Status     flexStr  `json:"versioningStatus"`
-	}](ctx, c, r, o)
-	if err != nil {
-		return BucketVersioning{}, err
-	}
+	v, err := setting[versioningAnswer](ctx, c, r)
+	return v.model(), err
+}
+
+// versioningAnswer is the versioning setting as GET serves it.
+type versioningAnswer struct {
+	Versioning flexBool `json:"versioning"`
+	Status     flexStr  `json:"versioningStatus"`
+}
+
+// model fills in the status when the service leaves it out.
+func (w versioningAnswer) model() BucketVersioning {
 	v := BucketVersioning{Enabled: bool(w.Versioning), Status: VersioningStatus(w.Status)}
-	if v.Status == "" {
+	switch {
+	case v.Status == "" && v.Enabled:
+		v.Status = VersioningEnabled
+	case v.Status == "":
 		v.Status = VersioningOff
-		if v.Enabled {
-			v.Status = VersioningEnabled
-		}
 	}
-	return v, nil
+	return v
 }
 
 // PutBucketVersioning sets the bucket's versioning to VersioningEnabled or
@@ -162,23 +158,19 @@ func (c *Client) GetBucketVersioning(ctx context.Context, projectID, bucket stri
 // Endpoint: PUT ceph/projects/{projectID}/buckets/{bucket}/versioning,
 // body {"enable":true|false}.
 func (c *Client) PutBucketVersioning(ctx context.Context, projectID, bucket string, status VersioningStatus) error {
-	const op = "vstorage.PutBucketVersioning"
-	if err := checkBucket(op, projectID, bucket); err != nil {
+	r := &httpcore.Request{Op: "vstorage.PutBucketVersioning", Method: http.MethodPut, Path: bucketPath + "/versioning", Args: []string{projectID, bucket},
+		Body: map[string]bool{"enable": status == VersioningEnabled}, IfUnsure: "read the setting back with GetBucketVersioning"}
+	if err := checkBucket(r.Op, projectID, bucket); err != nil {
 		return err
 	}
-	var enable bool
 	switch status {
-	case VersioningEnabled:
-		enable = true
-	case VersioningSuspended:
 	case VersioningOff:
-		return &vngcloud.ValidationError{Operation: op, Field: "status", Reason: "a bucket cannot return to Off; use VersioningSuspended to stop keeping versions"}
-	default:
-		return &vngcloud.ValidationError{Operation: op, Field: "status", Reason: fmt.Sprintf("%q is not VersioningEnabled or VersioningSuspended", status)}
+		return &vngcloud.ValidationError{Operation: r.Op, Field: "status", Reason: "a bucket cannot return to Off; use VersioningSuspended to stop keeping versions"}
+	case VersioningEnabled, VersioningSuspended:
+		_, err := setting[struct{}](ctx, c, r)
+		return err
 	}
-	r, o := settingsRequest(op, http.MethodPut, "versioning", projectID, bucket, map[string]bool{"enable": enable},
-		true, "read the setting back with GetBucketVersioning")
-	return exec(ctx, c, r, o)
+	return &vngcloud.ValidationError{Operation: r.Op, Field: "status", Reason: fmt.Sprintf("%q is not VersioningEnabled or VersioningSuspended", status)}
 }
 
 // ---- CORS (docs/api.md §2.3 #10) ----
@@ -234,32 +226,30 @@ type corsRuleResponse struct {
 // Endpoint: GET ceph/projects/{projectID}/buckets/{bucket}/cors; rules in
 // data.rules with camelCase keys.
 func (c *Client) GetBucketCORS(ctx context.Context, projectID, bucket string) ([]CORSRule, error) {
-	const op = "vstorage.GetBucketCORS"
-	if err := checkBucket(op, projectID, bucket); err != nil {
+	r := &httpcore.Request{Op: "vstorage.GetBucketCORS", Method: http.MethodGet, Path: bucketPath + "/cors", Args: []string{projectID, bucket}}
+	if err := checkBucket(r.Op, projectID, bucket); err != nil {
 		return nil, err
 	}
-	r, o := settingsRequest(op, http.MethodGet, "cors", projectID, bucket, nil, false, "")
-	env, err := c.send(ctx, r, o)
+	w, err := setting[*corsAnswer](ctx, c, r)
 	if err != nil {
 		return nil, err
 	}
 	rules := []CORSRule{}
-	if isNull(env.Data) {
-		return rules, nil
-	}
-	var data struct {
-		Rules []corsRuleResponse `json:"rules"`
-	}
-	if err := httpcore.Decode(env.Data, &data); err != nil {
-		return nil, c.shapeError(r, "data: "+err.Error(), err)
-	}
-	for _, w := range data.Rules {
-		rules = append(rules, CORSRule{
-			ID: string(w.ID), AllowedOrigins: w.AllowedOrigins, AllowedMethods: w.AllowedMethods,
-			AllowedHeaders: w.AllowedHeaders, ExposeHeaders: w.ExposedHeaders, MaxAgeSeconds: w.MaxAgeSeconds.int(),
-		})
+	for _, w := range cmp.Or(w, &corsAnswer{}).Rules {
+		rules = append(rules, w.model())
 	}
 	return rules, nil
+}
+
+// corsAnswer is the data of GET .../cors.
+type corsAnswer struct {
+	Rules []corsRuleResponse `json:"rules"`
+}
+
+// model converts a rule as GET serves it.
+func (w corsRuleResponse) model() CORSRule {
+	return CORSRule{ID: string(w.ID), AllowedOrigins: w.AllowedOrigins, AllowedMethods: w.AllowedMethods,
+		AllowedHeaders: w.AllowedHeaders, ExposeHeaders: w.ExposedHeaders, MaxAgeSeconds: w.MaxAgeSeconds.int()}
 }
 
 var corsMethods = []string{"GET", "PUT", "POST", "DELETE", "HEAD"}
@@ -275,48 +265,59 @@ var corsMethods = []string{"GET", "PUT", "POST", "DELETE", "HEAD"}
 // is a bare JSON array of rules with capitalised keys (AllowedOrigins,
 // AllowedMethods, AllowedHeaders, ExposeHeaders, MaxAgeSeconds).
 func (c *Client) PutBucketCORS(ctx context.Context, projectID, bucket string, rules []CORSRule) error {
-	const op = "vstorage.PutBucketCORS"
-	if err := checkBucket(op, projectID, bucket); err != nil {
+	r := &httpcore.Request{Op: "vstorage.PutBucketCORS", Method: http.MethodPut, Path: bucketPath + "/cors", Args: []string{projectID, bucket},
+		IfUnsure: "read the rules back with GetBucketCORS"}
+	if err := checkBucket(r.Op, projectID, bucket); err != nil {
 		return err
 	}
+	body, err := corsBody(r.Op, rules)
+	if err != nil {
+		return err
+	}
+	r.Body = body
+	_, err = setting[struct{}](ctx, c, r)
+	return err
+}
+
+// corsBody checks the rules and returns them as PUT wants them.
+func corsBody(op string, rules []CORSRule) ([]corsRuleRequest, error) {
 	bad := func(field, format string, args ...any) error {
 		return &vngcloud.ValidationError{Operation: op, Field: field, Reason: fmt.Sprintf(format, args...)}
 	}
 	if len(rules) == 0 {
-		return bad("rules", "no rule given; to remove every rule, use DeleteBucketCORS")
+		return nil, bad("rules", "no rule given; to remove every rule, use DeleteBucketCORS")
 	}
 	body := make([]corsRuleRequest, 0, len(rules))
 	for i, rule := range rules {
 		f := func(name string) string { return fmt.Sprintf("rules[%d].%s", i, name) }
 		if len(rule.AllowedOrigins) == 0 {
-			return bad(f("AllowedOrigins"), "at least one origin is needed")
+			return nil, bad(f("AllowedOrigins"), "at least one origin is needed")
 		}
 		for _, o := range rule.AllowedOrigins {
 			if strings.TrimSpace(o) == "" {
-				return bad(f("AllowedOrigins"), "an origin is empty")
+				return nil, bad(f("AllowedOrigins"), "an origin is empty")
 			}
 		}
 		if len(rule.AllowedMethods) == 0 {
-			return bad(f("AllowedMethods"), "at least one method is needed")
+			return nil, bad(f("AllowedMethods"), "at least one method is needed")
 		}
 		for _, m := range rule.AllowedMethods {
 			if !slices.Contains(corsMethods, m) {
-				return bad(f("AllowedMethods"), "%q is not one of GET, PUT, POST, DELETE, HEAD (upper case)", m)
+				return nil, bad(f("AllowedMethods"), "%q is not one of GET, PUT, POST, DELETE, HEAD (upper case)", m)
 			}
 		}
 		if len(rule.ExposeHeaders) > 0 && len(rule.AllowedHeaders) == 0 {
-			return bad(f("ExposeHeaders"), "the server exposes AllowedHeaders, and there are none")
+			return nil, bad(f("ExposeHeaders"), "the server exposes AllowedHeaders, and there are none")
 		}
 		if rule.MaxAgeSeconds < 0 {
-			return bad(f("MaxAgeSeconds"), "must not be negative, got %d", rule.MaxAgeSeconds)
+			return nil, bad(f("MaxAgeSeconds"), "must not be negative, got %d", rule.MaxAgeSeconds)
 		}
 		body = append(body, corsRuleRequest{
 			AllowedOrigins: rule.AllowedOrigins, AllowedMethods: rule.AllowedMethods,
 			AllowedHeaders: rule.AllowedHeaders, ExposeHeaders: rule.ExposeHeaders, MaxAgeSeconds: rule.MaxAgeSeconds,
 		})
 	}
-	r, o := settingsRequest(op, http.MethodPut, "cors", projectID, bucket, body, true, "read the rules back with GetBucketCORS")
-	return exec(ctx, c, r, o)
+	return body, nil
 }
 
 // DeleteBucketCORS removes every CORS rule of the bucket. It succeeds when
@@ -324,12 +325,13 @@ func (c *Client) PutBucketCORS(ctx context.Context, projectID, bucket string, ru
 //
 // Endpoint: DELETE ceph/projects/{projectID}/buckets/{bucket}/cors.
 func (c *Client) DeleteBucketCORS(ctx context.Context, projectID, bucket string) error {
-	const op = "vstorage.DeleteBucketCORS"
-	if err := checkBucket(op, projectID, bucket); err != nil {
+	r := &httpcore.Request{Op: "vstorage.DeleteBucketCORS", Method: http.MethodDelete, Path: bucketPath + "/cors", Args: []string{projectID, bucket},
+		IfUnsure: "read the rules back with GetBucketCORS"}
+	if err := checkBucket(r.Op, projectID, bucket); err != nil {
 		return err
 	}
-	r, o := settingsRequest(op, http.MethodDelete, "cors", projectID, bucket, nil, true, "read the rules back with GetBucketCORS")
-	return exec(ctx, c, r, o)
+	_, err := setting[struct{}](ctx, c, r)
+	return err
 }
 
 // ---- Encryption (docs/api.md §2.3 #11) ----
@@ -345,14 +347,13 @@ type BucketEncryption struct {
 //
 // Endpoint: GET ceph/projects/{projectID}/buckets/{bucket}/encryption.
 func (c *Client) GetBucketEncryption(ctx context.Context, projectID, bucket string) (BucketEncryption, error) {
-	const op = "vstorage.GetBucketEncryption"
-	if err := checkBucket(op, projectID, bucket); err != nil {
+	r := &httpcore.Request{Op: "vstorage.GetBucketEncryption", Method: http.MethodGet, Path: bucketPath + "/encryption", Args: []string{projectID, bucket}}
+	if err := checkBucket(r.Op, projectID, bucket); err != nil {
 		return BucketEncryption{}, err
 	}
-	r := &httpcore.Request{Op: op, Method: http.MethodGet, Path: "ceph/projects/{}/buckets/{}/encryption", Args: []string{projectID, bucket}}
-	w, err := getData[struct {
+	w, err := call[struct {
 		Encryption flexBool `json:"encryption"`
-	}](ctx, c, r, sendOpts{})
+	}](ctx, c, r)
 	return BucketEncryption{Enabled: bool(w.Encryption)}, err
 }
 
@@ -371,11 +372,11 @@ func (c *Client) GetBucketEncryption(ctx context.Context, projectID, bucket stri
 // Endpoint: PUT ceph/projects/{projectID}/buckets/{bucket}/encryption,
 // body {"enable":true|false}.
 func (c *Client) PutBucketEncryption(ctx context.Context, projectID, bucket string, enabled bool) error {
-	const op = "vstorage.PutBucketEncryption"
-	if err := checkBucket(op, projectID, bucket); err != nil {
+	r := &httpcore.Request{Op: "vstorage.PutBucketEncryption", Method: http.MethodPut, Path: bucketPath + "/encryption", Args: []string{projectID, bucket},
+		Body: map[string]bool{"enable": enabled}, IfUnsure: "read the setting back with GetBucketEncryption"}
+	if err := checkBucket(r.Op, projectID, bucket); err != nil {
 		return err
 	}
-	r := &httpcore.Request{Op: op, Method: http.MethodPut, Path: "ceph/projects/{}/buckets/{}/encryption", Args: []string{projectID, bucket},
-		Body: map[string]bool{"enable": enabled}}
-	return exec(ctx, c, r, sendOpts{write: true, readBack: "read the setting back with GetBucketEncryption"})
+	_, err := call[struct{}](ctx, c, r)
+	return err
 }

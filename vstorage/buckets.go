@@ -2,6 +2,7 @@ package vstorage
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -70,33 +71,6 @@ func (b *Bucket) UnmarshalJSON(data []byte) error {
 	}
 	*b = w.bucket()
 	return nil
-}
-
-// bucketPlain is a bucket as lists send it in practice: each field of its
-// usual JSON type. It decodes at the cost of plain Go types, where each
-// flexible type of bucketWire costs a method call and a type check per
-// field; a list with a field of another type (a number in a string, a
-// boolean as 0 or 1) fails to decode so, and is then decoded through
-// bucketWire, which reads the same values the same way.
-type bucketPlain struct {
-	Name            string          `json:"name"`
-	Count           float64         `json:"count"`
-	Size            float64         `json:"size"`
-	IsPublic        bool            `json:"isPublic"`
-	IsVersioned     bool            `json:"isVersioned"`
-	CreatedDate     flexTime        `json:"createdDate"`
-	LastModified    flexTime        `json:"lastModified"`
-	Type            string          `json:"type"`
-	VersionLocation string          `json:"versionLocation"`
-	Owner           json.RawMessage `json:"owner"`
-}
-
-func (p *bucketPlain) bucket() Bucket {
-	w := bucketWire{Name: flexStr(p.Name), Count: flexNum(p.Count), Size: flexNum(p.Size),
-		IsPublic: flexBool(p.IsPublic), IsVersioned: flexBool(p.IsVersioned),
-		CreatedDate: p.CreatedDate, LastModified: p.LastModified,
-		Type: flexStr(p.Type), VersionLocation: flexStr(p.VersionLocation), Owner: p.Owner}
-	return w.bucket()
 }
 
 // bucket converts the wire form to the model.
@@ -177,7 +151,7 @@ func isAlnum(b byte) bool { return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' 
 
 // checkBucket validates a project ID and a bucket name.
 func checkBucket(op, projectID, bucket string) error {
-	if err := checkID(op, "projectID", projectID); err != nil {
+	if err := httpcore.ValidateID(op, "projectID", projectID); err != nil {
 		return err
 	}
 	return validateBucketName(op, bucket)
@@ -190,33 +164,9 @@ func checkBucket(op, projectID, bucket string) error {
 //
 // Endpoint: GET ceph/projects/{projectID}?limit=1000 (docs/api.md §2.3 #4).
 func (c *Client) ListBuckets(ctx context.Context, projectID string) ([]Bucket, error) {
-	const op = "vstorage.ListBuckets"
-	if err := checkID(op, "projectID", projectID); err != nil {
-		return nil, err
-	}
-	r := &httpcore.Request{Op: op, Method: http.MethodGet, Path: "ceph/projects/{}", Args: []string{projectID},
+	r := &httpcore.Request{Op: "vstorage.ListBuckets", Method: http.MethodGet, Path: "ceph/projects/{projectID}", Args: []string{projectID},
 		Query: url.Values{"limit": {bucketListLimit}}}
-	// The list is decoded into the plain wire form directly, in one pass
-	// with the envelope; through Bucket.UnmarshalJSON each bucket would
-	// be scanned a second time. A list that does not fit the plain form
-	// is decoded again through Bucket.UnmarshalJSON (getListWire).
-	buckets, env, err := getListWire(ctx, c, r, sendOpts{}, func(wires []bucketPlain) []Bucket {
-		out := make([]Bucket, len(wires))
-		for i := range wires {
-			out[i] = wires[i].bucket()
-		}
-		return out
-	})
-	if err != nil {
-		return nil, err
-	}
-	if env.IsNext {
-		ae := c.newError(r)
-		ae.Message = fmt.Sprintf("the bucket list is incomplete: the service returned %d buckets and flagged more (isNext) beyond the %s asked for; no partial list is returned", len(buckets), bucketListLimit)
-		ae.Hint = "no way to page this list is known; report this to the SDK maintainers"
-		return nil, ae
-	}
-	return buckets, nil
+	return call[[]Bucket](ctx, c, r)
 }
 
 // GetBucket returns a bucket's details. A missing bucket is an error
@@ -226,12 +176,11 @@ func (c *Client) ListBuckets(ctx context.Context, projectID string) ([]Bucket, e
 // Endpoint: GET ceph/projects/{projectID}/{bucket}/details (docs/api.md §2.3
 // #5).
 func (c *Client) GetBucket(ctx context.Context, projectID, bucket string) (Bucket, error) {
-	const op = "vstorage.GetBucket"
-	if err := checkBucket(op, projectID, bucket); err != nil {
+	r := &httpcore.Request{Op: "vstorage.GetBucket", Method: http.MethodGet, Path: "ceph/projects/{projectID}/{bucket}/details", Args: []string{projectID, bucket}}
+	if err := checkBucket(r.Op, projectID, bucket); err != nil {
 		return Bucket{}, err
 	}
-	r := &httpcore.Request{Op: op, Method: http.MethodGet, Path: "ceph/projects/{}/{}/details", Args: []string{projectID, bucket}}
-	return getData[Bucket](ctx, c, r, sendOpts{})
+	return call[Bucket](ctx, c, r)
 }
 
 // CreateBucket creates a bucket with object lock off and returns it as the
@@ -248,29 +197,22 @@ func (c *Client) GetBucket(ctx context.Context, projectID, bucket string) (Bucke
 // Endpoint: POST ceph/projects/{projectID}/buckets/{bucket}, body
 // {"status":"Disabled"} (docs/api.md §2.3 #6).
 func (c *Client) CreateBucket(ctx context.Context, projectID, bucket string) (Bucket, error) {
-	const op = "vstorage.CreateBucket"
-	if err := checkBucket(op, projectID, bucket); err != nil {
+	r := &httpcore.Request{Op: "vstorage.CreateBucket", Method: http.MethodPost, Path: "ceph/projects/{projectID}/buckets/{bucket}",
+		Args: []string{projectID, bucket}, Body: map[string]string{"status": "Disabled"}}
+	if err := checkBucket(r.Op, projectID, bucket); err != nil {
 		return Bucket{}, err
 	}
-	r := &httpcore.Request{Op: op, Method: http.MethodPost, Path: "ceph/projects/{}/buckets/{}", Args: []string{projectID, bucket},
-		Body: map[string]string{"status": "Disabled"}}
-	env, err := c.send(ctx, r, sendOpts{})
-	if err != nil {
-		if alreadyOwned(err) {
-			return Bucket{Name: bucket}, nil
-		}
+	b, err := call[*Bucket](ctx, c, r)
+	switch {
+	case alreadyOwned(err):
+		return Bucket{Name: bucket}, nil
+	case err != nil:
 		return Bucket{}, err
+	case b == nil:
+		b = &Bucket{}
 	}
-	out := Bucket{Name: bucket}
-	if !isNull(env.Data) {
-		if err := json.Unmarshal(env.Data, &out); err != nil {
-			return Bucket{}, c.shapeError(r, "data: "+err.Error(), err)
-		}
-		if out.Name == "" {
-			out.Name = bucket
-		}
-	}
-	return out, nil
+	b.Name = cmp.Or(b.Name, bucket)
+	return *b, nil
 }
 
 // alreadyOwned reports S3's BucketAlreadyOwnedByYou, which means the
@@ -297,10 +239,10 @@ func alreadyOwned(err error) bool {
 //
 // Endpoint: DELETE ceph/projects/{projectID}/buckets/{bucket}.
 func (c *Client) DeleteBucket(ctx context.Context, projectID, bucket string) error {
-	const op = "vstorage.DeleteBucket"
-	if err := checkBucket(op, projectID, bucket); err != nil {
+	r := &httpcore.Request{Op: "vstorage.DeleteBucket", Method: http.MethodDelete, Path: "ceph/projects/{projectID}/buckets/{bucket}", Args: []string{projectID, bucket}}
+	if err := checkBucket(r.Op, projectID, bucket); err != nil {
 		return err
 	}
-	r := &httpcore.Request{Op: op, Method: http.MethodDelete, Path: "ceph/projects/{}/buckets/{}", Args: []string{projectID, bucket}}
-	return exec(ctx, c, r, sendOpts{})
+	_, err := call[struct{}](ctx, c, r)
+	return err
 }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -32,10 +32,9 @@ const regionResolveTimeout = 60 * time.Second
 // Client calls the vStorage management API. Build it with [NewClient]. A
 // Client is safe for concurrent use by multiple goroutines.
 type Client struct {
-	core     *httpcore.Core
-	basePath string
-	region   Region // Name is empty when WithRegion gave a UUID
-	fixedID  string // the region UUID when the caller gave it
+	core    *httpcore.Core
+	region  Region // Name is empty when WithRegion gave a UUID
+	fixedID string // the region UUID when the caller gave it
 
 	mu       sync.Mutex
 	regionID string // resolved once, then kept
@@ -121,7 +120,7 @@ func NewClient(opts ...vngcloud.Option) (*Client, error) {
 	case c.region.APIEndpoint != "":
 		def = c.region.APIEndpoint
 	}
-	core, err := httpcore.NewFromSettings(def, s)
+	core, err := httpcore.New(def, s, service{region: c.regionLabel()})
 	if err != nil {
 		var ve *vngcloud.ValidationError
 		if errors.As(err, &ve) && ve.Operation == "" {
@@ -130,9 +129,6 @@ func NewClient(opts ...vngcloud.Option) (*Client, error) {
 		return nil, err
 	}
 	c.core = core
-	if u, err := url.Parse(core.Endpoint()); err == nil {
-		c.basePath = u.Path
-	}
 	return c, nil
 }
 
@@ -156,6 +152,14 @@ func (c *Client) RegionID(ctx context.Context) (string, error) {
 	return c.resolveRegion(ctx, "vstorage.RegionID")
 }
 
+// regionLabel names the region in messages: its name, or its UUID.
+func (c *Client) regionLabel() string {
+	if c.region.Name != "" {
+		return c.region.Name
+	}
+	return c.fixedID
+}
+
 // resolveRegion returns the region UUID for a call named op.
 func (c *Client) resolveRegion(ctx context.Context, op string) (string, error) {
 	if c.fixedID != "" {
@@ -168,7 +172,7 @@ func (c *Client) resolveRegion(ctx context.Context, op string) (string, error) {
 	}
 	if err := ctx.Err(); err != nil {
 		c.mu.Unlock()
-		return "", &vngcloud.APIError{Operation: op, Message: "the call was cancelled before it was sent (" + err.Error() + ")", Err: err}
+		return "", c.core.Fail(&httpcore.Request{Op: op}, httpcore.Failure{Message: "the call was cancelled before it was sent (" + err.Error() + ")", Err: err, Refused: true})
 	}
 	f := c.flight
 	if f == nil {
@@ -186,7 +190,7 @@ func (c *Client) resolveRegion(ctx context.Context, op string) (string, error) {
 		}
 		return f.id, nil
 	case <-ctx.Done():
-		return "", &vngcloud.APIError{Operation: op, Message: "cancelled while looking up the region's UUID (" + ctx.Err().Error() + ")", Err: ctx.Err()}
+		return "", c.core.Fail(&httpcore.Request{Op: op}, httpcore.Failure{Message: "cancelled while looking up the region's UUID (" + ctx.Err().Error() + ")", Err: ctx.Err(), Refused: true})
 	}
 }
 
@@ -214,8 +218,8 @@ func (c *Client) pickRegion(regions []RegionInfo) (string, error) {
 	for _, r := range regions {
 		if strings.EqualFold(r.Name, c.region.Name) || (r.Name == "" && strings.EqualFold(r.DisplayName, c.region.Name)) {
 			if strings.TrimSpace(r.ID) == "" || strings.ContainsAny(r.ID, "\r\n") {
-				return "", &vngcloud.APIError{Operation: "vstorage.ListRegions", StatusCode: 200,
-					Message: fmt.Sprintf("the service lists region %s without a usable regionId", r.Name)}
+				return "", c.core.Fail(&httpcore.Request{Op: "vstorage.ListRegions", Method: http.MethodGet},
+					httpcore.Failure{Message: fmt.Sprintf("the service lists region %s without a usable regionId", r.Name)})
 			}
 			return r.ID, nil
 		}
@@ -244,16 +248,4 @@ func regionError(op string, err error) error {
 		return &cp
 	}
 	return fmt.Errorf("vstorage: %s: looking up the region's UUID: %w", op, err)
-}
-
-// checkID validates one caller-supplied path or body identifier.
-func checkID(op, field, id string) error {
-	if err := httpcore.ValidateID(field, id); err != nil {
-		var ve *vngcloud.ValidationError
-		if errors.As(err, &ve) {
-			ve.Operation = op
-		}
-		return err
-	}
-	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -51,232 +52,78 @@ func (e *envelope) ok() bool {
 	return e.code() == "200"
 }
 
-// sendOpts says how a call is sent and checked.
-type sendOpts struct {
-	// noRegion leaves the region headers out (GET regions only).
-	noRegion bool
-	// settings marks the bucket settings routes (policy, versioning, CORS),
-	// where an empty 200 means the bucket is missing: project and bucket
-	// are then checked with GetBucket.
-	settings        bool
-	project, bucket string
-	// write marks a call that changes something, for the empty-body case.
-	write bool
-	// readBack says how to check a settings write after an empty answer.
-	readBack string
+// service is the vStorage part of the call path: the envelope and the
+// codes (httpcore.Service).
+type service struct {
+	region string // the region's name (or UUID), for hints
 }
 
-// listEnvelope is envelope with datas decoded in the same pass: Datas
-// holds a pointer to the caller's slice.
-type listEnvelope struct {
-	Success *bool           `json:"success"`
-	Code    json.RawMessage `json:"code"`
-	Data    json.RawMessage `json:"data"`
-	Datas   any             `json:"datas"`
-	IsNext  flexBool        `json:"isNext"`
-}
+const emptyBody = "the response body is empty where a vStorage envelope was expected"
 
-// send sends r with the region headers and returns the successful
-// envelope. Every failure is a *vngcloud.APIError (or a
-// *vngcloud.ValidationError for input refused before sending).
-func (c *Client) send(ctx context.Context, r *httpcore.Request, o sendOpts) (*envelope, error) {
-	env, _, err := c.sendList(ctx, r, o, nil)
-	return env, err
-}
-
-// sendList is send that, when datas is a pointer to a slice, decodes a
-// successful envelope's datas into it in the same pass and reports listed
-// (the envelope's Datas is then left empty). Anything else (a failure, a
-// datas of another shape) takes the two-pass path of send, with listed
-// false and whatever was decoded into datas to be ignored, so the errors
-// are the same.
-func (c *Client) sendList(ctx context.Context, r *httpcore.Request, o sendOpts, datas any) (_ *envelope, listed bool, _ error) {
-	if ctx == nil {
-		return nil, false, &vngcloud.ValidationError{Operation: r.Op, Field: "ctx", Reason: "nil context"}
-	}
-	if !o.noRegion {
-		id, err := c.resolveRegion(ctx, r.Op)
-		if err != nil {
-			return nil, false, err
-		}
-		r.Header = http.Header{"region": {id}, "region_id": {id}}
-	}
-	var raw httpcore.Raw
-	if err := c.core.Do(ctx, r, &raw); err != nil {
-		return nil, false, c.classify(r, err)
-	}
-	trimmed := bytes.TrimSpace(raw.Body)
-	if len(trimmed) == 0 {
-		if raw.StatusCode == http.StatusNoContent {
-			return &envelope{}, false, nil // a 204 carries no envelope; nothing failed
-		}
-		ae := raw.Error(r)
-		ae.Message = "the response body is empty where a vStorage envelope was expected"
-		ae.Err = httpcore.ErrEmptyBody
-		switch {
-		case r.Once:
-			ae.MaybeApplied = true
-			ae.Hint = r.IfUnsure
-		case o.write && !o.settings:
-			// A retried write whose answer says nothing: its outcome is
-			// unknown (settings routes first look for the bucket).
-			ae.MaybeApplied = true
-			ae.Hint = o.readBack
-		}
-		if o.settings {
-			return nil, false, c.missingBucket(ctx, r, ae, o)
-		}
-		if !ae.MaybeApplied {
-			ae.Hint = "the vStorage API answers an empty 200 to a token it does not accept (an IAM-user token on the service-account API, or the reverse) and, on some routes, for a missing resource"
-		}
-		return nil, false, ae
-	}
-	if trimmed[0] == '[' {
-		// A bare array, like the IAM gateway's refusals, is never a success.
-		return nil, false, c.envelopeError(r, &raw, trimmed, "")
-	}
-	if datas != nil {
-		le := listEnvelope{Datas: datas}
-		if json.Unmarshal(trimmed, &le) == nil {
-			env := &envelope{Success: le.Success, Code: le.Code, Data: le.Data, IsNext: le.IsNext}
-			if env.ok() {
-				return env, true, nil
-			}
-		}
+// Unwrap checks the envelope of a successful answer and returns its
+// payload: datas, or else data (nil when neither is set).
+func (s service) Unwrap(r *httpcore.Request, a *httpcore.Answer) ([]byte, *httpcore.Failure) {
+	body := bytes.TrimSpace(a.Body)
+	switch {
+	case len(body) == 0 && a.StatusCode == http.StatusNoContent:
+		return nil, nil // a 204 carries no envelope; nothing failed
+	case len(body) == 0:
+		// A write that says how to check it (IfUnsure) and gets no answer
+		// has an unknown outcome, even when it is retried.
+		return nil, &httpcore.Failure{Message: emptyBody, Err: httpcore.ErrEmptyBody, Unknown: r.Method != http.MethodGet && r.IfUnsure != "",
+			Hint: "the vStorage API answers an empty 200 to a token it does not accept (an IAM-user token on the service-account API, or the reverse) and, on some routes, for a missing resource"}
+	case body[0] == '[': // a bare array, like the IAM gateway's refusals, is never a success
+		return nil, s.refusal(body, "")
 	}
 	var env envelope
-	if err := httpcore.Decode(trimmed, &env); err != nil {
-		ae := c.shapeError(r, err.Error(), err)
-		ae.StatusCode, ae.RequestID = raw.StatusCode, raw.RequestID
-		return nil, false, ae
+	if err := httpcore.Decode(body, &env); err != nil {
+		return nil, &httpcore.Failure{Message: err.Error(), Err: err}
 	}
-	if env.ok() {
-		return &env, false, nil
+	switch {
+	case env.ok() && bool(env.IsNext):
+		limit := ""
+		if q, ok := r.Query.(url.Values); ok {
+			limit = q.Get("limit")
+		}
+		return nil, &httpcore.Failure{Message: fmt.Sprintf("the list is incomplete: the service flagged more results (isNext) beyond the %s asked for; no partial list is returned", limit),
+			Hint: "no way to page this list is known; report this to the SDK maintainers"}
+	case env.ok() && !isNull(env.Datas):
+		return env.Datas, nil
+	case env.ok() && !isNull(env.Data):
+		return env.Data, nil
+	case env.ok():
+		return nil, nil
+	case env.Success == nil && env.code() == "":
+		return nil, &httpcore.Failure{Message: "the response is not a vStorage envelope (it has neither success nor code)"}
 	}
-	if env.Success == nil && env.code() == "" {
-		ae := c.shapeError(r, "the response is not a vStorage envelope (it has neither success nor code)", nil)
-		ae.StatusCode, ae.RequestID = raw.StatusCode, raw.RequestID
-		return nil, false, ae
-	}
-	return nil, false, c.envelopeError(r, &raw, trimmed, env.code())
+	return nil, s.refusal(body, env.code())
 }
 
-// getData sends r and decodes the envelope's data into a T. A success
-// without data is an error.
-func getData[T any](ctx context.Context, c *Client, r *httpcore.Request, o sendOpts) (T, error) {
-	var out T
-	env, err := c.send(ctx, r, o)
-	if err != nil {
-		return out, err
-	}
-	if isNull(env.Data) {
-		return out, c.shapeError(r, "the response reports success but carries no data", nil)
-	}
-	if err := httpcore.Decode(env.Data, &out); err != nil {
-		return out, c.shapeError(r, "data: "+err.Error(), err)
-	}
-	return out, nil
-}
-
-// getList sends r and decodes the envelope's datas (or, failing that, its
-// data) into a []T. A success without either is an empty list: the API
-// answers so when there is nothing to list.
-func getList[T any](ctx context.Context, c *Client, r *httpcore.Request, o sendOpts) ([]T, error) {
-	items, _, err := getListEnv[T](ctx, c, r, o)
-	return items, err
-}
-
-func getListEnv[T any](ctx context.Context, c *Client, r *httpcore.Request, o sendOpts) ([]T, *envelope, error) {
-	return getListWire(ctx, c, r, o, func(items []T) []T { return items })
-}
-
-// getListWire is getListEnv for a model T read through a wire type W: a
-// successful envelope's datas is decoded into []W in the same pass as the
-// envelope, and conv makes the []T. Any other answer (datas missing, null
-// or of another shape, a failure) is decoded the two-pass way into []T,
-// so that errors name T.
-func getListWire[W, T any](ctx context.Context, c *Client, r *httpcore.Request, o sendOpts, conv func([]W) []T) ([]T, *envelope, error) {
-	var wires []W
-	env, listed, err := c.sendList(ctx, r, o, &wires)
-	if err != nil {
-		return nil, nil, err
-	}
-	if listed && wires != nil { // datas decoded with the envelope
-		return conv(wires), env, nil
-	}
-	raw := env.Datas
-	if isNull(raw) {
-		raw = env.Data
-	}
-	out := []T{}
-	if isNull(raw) {
-		return out, env, nil
-	}
-	if err := httpcore.Decode(raw, &out); err != nil {
-		return nil, env, c.shapeError(r, "datas: "+err.Error(), err)
-	}
-	return out, env, nil
-}
-
-// exec sends r for its effect only: any successful envelope will do.
-func exec(ctx context.Context, c *Client, r *httpcore.Request, o sendOpts) error {
-	_, err := c.send(ctx, r, o)
-	return err
-}
-
-// path returns the request's path as the core sends it (unescaped).
-func (c *Client) path(r *httpcore.Request) string {
-	p := r.Path
-	for _, a := range r.Args {
-		p = strings.Replace(p, "{}", a, 1)
-	}
-	return c.basePath + p
-}
-
-// newError starts an APIError for a 2xx response the SDK could not accept.
-// The core does not hand out the status of a successful response, so it
-// is recorded as 200: the API sends its refusals as HTTP 200.
-func (c *Client) newError(r *httpcore.Request) *vngcloud.APIError {
-	return &vngcloud.APIError{Operation: r.Op, Method: r.Method, Path: c.path(r), StatusCode: http.StatusOK}
-}
-
-// shapeError reports a 2xx body that is not what the call expects. After
-// a call that is sent once, the change may have happened.
-func (c *Client) shapeError(r *httpcore.Request, msg string, err error) *vngcloud.APIError {
-	ae := c.newError(r)
-	ae.Message, ae.Err = msg, err
-	if r.Once {
-		ae.MaybeApplied = true
-		ae.Hint = r.IfUnsure
-	}
-	return ae
-}
-
-// envelopeError builds the error for a body with success:false (or a bare
-// error array) and maps its code and message to a sentinel.
-func (c *Client) envelopeError(r *httpcore.Request, raw *httpcore.Raw, body []byte, code string) *vngcloud.APIError {
-	ae := raw.Error(r)
+// refusal describes a body with success:false (or a bare error array).
+func (s service) refusal(body []byte, code string) *httpcore.Failure {
 	pc, msg := httpcore.ParseErrorBody(body)
 	if code == "" {
 		code = pc
 	}
-	ae.Code, ae.Message = code, msg
-	if ae.Message == "" {
-		ae.Message = "the service answered success:false without a message"
+	if msg == "" {
+		msg = "the service answered success:false without a message"
 	}
-	if len(body) > httpcore.MaxErrorBody {
-		body = body[:httpcore.MaxErrorBody]
+	kind, hint := s.kindFor(code, msg)
+	return &httpcore.Failure{Code: code, Message: msg, Body: bytes.Clone(body[:min(len(body), httpcore.MaxErrorBody)]),
+		Kind: kind, Hint: hint, Refused: !ambiguousCode(code)}
+}
+
+// Classify maps the vStorage code or message of an HTTP error response
+// to a sentinel more precise than its status.
+func (s service) Classify(status int, code, msg string) (error, string) {
+	kind, hint := s.kindFor(code, msg)
+	if status >= 500 {
+		kind = nil
 	}
-	ae.Body = bytes.Clone(body)
-	ae.Kind, ae.Hint = c.kindFor(ae.Code, ae.Message)
-	if h := httpcore.GoneHint(r, raw.Attempts, ae.Kind); h != "" {
-		ae.Hint = h
+	if hint == "" && (kind == vngcloud.ErrForbidden || kind == nil && status == http.StatusForbidden) {
+		hint = fmt.Sprintf("the identity's vIAM policies do not allow this vStorage action, or the project is not in region %s (the region headers were sent)", s.region)
 	}
-	if r.Once && ambiguousCode(ae.Code) {
-		ae.MaybeApplied = true
-		ae.Hint = r.IfUnsure
-	}
-	return ae
+	return kind, hint
 }
 
 // ambiguousCode reports envelope codes that leave a change's outcome
@@ -289,49 +136,58 @@ func ambiguousCode(code string) bool {
 	return err == nil && n >= 500 && n <= 599
 }
 
-// classify refines an error from the core: a vStorage code or message in
-// an error response maps to a more precise sentinel than its HTTP status.
-func (c *Client) classify(r *httpcore.Request, err error) error {
-	var ae *vngcloud.APIError
-	if !errors.As(err, &ae) || ae.StatusCode == 0 {
-		return err
+// call sends r with the region headers and decodes the envelope's
+// payload into a T.
+func call[T any](ctx context.Context, c *Client, r *httpcore.Request) (T, error) {
+	var zero T
+	if ctx == nil {
+		return zero, &vngcloud.ValidationError{Operation: r.Op, Field: "ctx", Reason: "nil context"}
 	}
-	if ae.StatusCode >= 200 && ae.StatusCode <= 299 {
-		return err // a 2xx body that could not be read; the core said why
+	if err := c.core.Check(r); err != nil {
+		return zero, err
 	}
-	kind, hint := c.kindFor(ae.Code, ae.Message)
-	if kind != nil && ae.StatusCode < 500 {
-		ae.Kind = kind
+	id, err := c.resolveRegion(ctx, r.Op)
+	if err != nil {
+		return zero, err
 	}
-	switch {
-	case ae.MaybeApplied:
-		// keep the core's hint: how to check whether the change happened
-	case hint != "":
-		ae.Hint = hint
-	case ae.Kind == vngcloud.ErrForbidden:
-		ae.Hint = fmt.Sprintf("the identity's vIAM policies do not allow this vStorage action, or the project is not in region %s (the region headers were sent)", c.regionLabel())
-	}
-	return ae
+	r.Header = http.Header{"region": {id}, "region_id": {id}}
+	return httpcore.Do[T](ctx, c.core, r)
 }
 
-func (c *Client) regionLabel() string {
-	if c.region.Name != "" {
-		return c.region.Name
+// setting is call on a bucket settings route (ceph/projects/{projectID}/
+// buckets/{bucket}/...), where an empty 200 means the bucket is missing
+// (docs/api.md §2.2): the bucket is then read once to tell. Such an answer
+// leaves the outcome of a change unknown.
+func setting[T any](ctx context.Context, c *Client, r *httpcore.Request) (T, error) {
+	v, err := call[T](ctx, c, r)
+	if !errors.Is(err, httpcore.ErrEmptyBody) {
+		return v, err
 	}
-	return c.fixedID
+	project, bucket := r.Args[0], r.Args[1]
+	_, gerr := c.GetBucket(ctx, project, bucket)
+	f := httpcore.Failure{Message: emptyBody, Err: httpcore.ErrEmptyBody, Unknown: r.Method != http.MethodGet}
+	switch {
+	case errors.Is(gerr, vngcloud.ErrNotFound):
+		f = httpcore.Failure{Kind: vngcloud.ErrNotFound, Err: gerr, Refused: true,
+			Message: fmt.Sprintf("bucket %q does not exist in project %s (the route answered an empty body and the bucket's details answered not found)", bucket, project)}
+	case gerr == nil:
+		f.Message += "; the bucket exists"
+		f.Hint = "the API also answers an empty body on this route when the bucket policy has a statement without a Principal; such a policy can only be removed with an S3 DeleteBucketPolicy"
+	}
+	return v, c.core.Fail(r, f)
 }
 
 // kindFor maps a vStorage code and message to a sentinel and a hint
 // (docs/api.md §2.2 "Envelope codes seen live").
 //
 //lint:ignore ST1008 the first result is a sentinel to match, not a failure of kindFor
-func (c *Client) kindFor(code, msg string) (error, string) {
+func (s service) kindFor(code, msg string) (error, string) {
 	has := func(s string) bool { return strings.Contains(strings.ToLower(msg), strings.ToLower(s)) }
 	switch code {
 	case "112":
 		return vngcloud.ErrInvalidInput, ""
 	case "IAM_PERMISSION_DENIED":
-		return vngcloud.ErrForbidden, fmt.Sprintf("the identity's vIAM policies do not allow this vStorage action, or the project is not in region %s", c.regionLabel())
+		return vngcloud.ErrForbidden, fmt.Sprintf("the identity's vIAM policies do not allow this vStorage action, or the project is not in region %s", s.region)
 	case "-1":
 		return nil, "the service reported an unknown error; it is seen while a bucket is being deleted: wait a moment and look again"
 	case "114", "":
@@ -351,7 +207,7 @@ func (c *Client) kindFor(code, msg string) (error, string) {
 		case has("invalidaccesskeyid"):
 			return vngcloud.ErrNotFound, "the key does not exist (already deleted?)"
 		case has("no project authentication found"):
-			return vngcloud.ErrForbidden, fmt.Sprintf("the project is not visible to these credentials in region %s: check the project ID and vngcloud.WithRegion", c.regionLabel())
+			return vngcloud.ErrForbidden, fmt.Sprintf("the project is not visible to these credentials in region %s: check the project ID and vngcloud.WithRegion", s.region)
 		case has("bucketalreadyexists"):
 			return vngcloud.ErrConflict, "the bucket name is taken by another account: choose another name"
 		case has("error occurred in adding storage user"):
@@ -363,31 +219,4 @@ func (c *Client) kindFor(code, msg string) (error, string) {
 		return httpcore.KindForStatus(n), ""
 	}
 	return nil, ""
-}
-
-// missingBucket handles an empty 200 on a settings route: the API answers
-// so when the bucket is missing (docs/api.md §2.2). The bucket is read once;
-// if it is gone the call fails with ErrNotFound, otherwise with the
-// empty-body error.
-func (c *Client) missingBucket(ctx context.Context, r *httpcore.Request, ae *vngcloud.APIError, o sendOpts) error {
-	_, gerr := c.GetBucket(ctx, o.project, o.bucket)
-	if errors.Is(gerr, vngcloud.ErrNotFound) {
-		nf := c.newError(r)
-		nf.StatusCode = ae.StatusCode
-		nf.Message = fmt.Sprintf("bucket %q does not exist in project %s (the route answered an empty body and the bucket's details answered not found)", o.bucket, o.project)
-		nf.Kind = vngcloud.ErrNotFound
-		nf.Err = gerr
-		return nf
-	}
-	if gerr == nil {
-		ae.Message += "; the bucket exists"
-		ae.Hint = "the API also answers an empty body on this route when the bucket policy has a statement without a Principal; such a policy can only be removed with an S3 DeleteBucketPolicy"
-	}
-	if o.write {
-		ae.MaybeApplied = true
-		if o.readBack != "" {
-			ae.Hint = o.readBack
-		}
-	}
-	return ae
 }

@@ -1,11 +1,13 @@
 package vstorage
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -96,27 +98,47 @@ type keyBody struct {
 	ServiceAccountID string `json:"serviceAccountId,omitempty"`
 }
 
+// keys is GET users/s3_keys?projectId=, for op.
+func keys(op, projectID string) *httpcore.Request {
+	return &httpcore.Request{Op: op, Method: http.MethodGet, Path: "users/s3_keys", Query: url.Values{"projectId": {projectID}}}
+}
+
+// listedKeys is the key list: it never carries a secret, so none is
+// passed on.
+type listedKeys []S3Key
+
+// Problem clears any secret; a list is never refused.
+func (l listedKeys) Problem() string {
+	for i := range l {
+		l[i].SecretKey = ""
+	}
+	return ""
+}
+
 func checkKey(op, projectID, keyID string) error {
-	if err := checkID(op, "projectID", projectID); err != nil {
+	if err := httpcore.ValidateID(op, "projectID", projectID); err != nil {
 		return err
 	}
-	return checkID(op, "keyID", keyID)
+	return httpcore.ValidateID(op, "keyID", keyID)
+}
+
+// at returns list[i], or the zero T when i is out of range.
+func at[T any](list []T, i int) T {
+	var zero T
+	if i < 0 || i >= len(list) {
+		return zero
+	}
+	return list[i]
 }
 
 // ListS3Keys lists the S3 keys of a project (at most 10), without secrets.
 //
 // Endpoint: GET users/s3_keys?projectId={projectID} (docs/api.md §2.3 #13).
 func (c *Client) ListS3Keys(ctx context.Context, projectID string) ([]S3Key, error) {
-	const op = "vstorage.ListS3Keys"
-	if err := checkID(op, "projectID", projectID); err != nil {
+	if err := httpcore.ValidateID("vstorage.ListS3Keys", "projectID", projectID); err != nil {
 		return nil, err
 	}
-	r := &httpcore.Request{Op: op, Method: http.MethodGet, Path: "users/s3_keys", Query: url.Values{"projectId": {projectID}}}
-	keys, err := getList[S3Key](ctx, c, r, sendOpts{})
-	for i := range keys {
-		keys[i].SecretKey = "" // the list never carries a secret; never pass one on
-	}
-	return keys, err
+	return call[listedKeys](ctx, c, keys("vstorage.ListS3Keys", projectID))
 }
 
 // GetS3Key returns one key of a project, found in [Client.ListS3Keys] (the
@@ -127,24 +149,25 @@ func (c *Client) GetS3Key(ctx context.Context, projectID, keyID string) (S3Key, 
 	if err := checkKey(op, projectID, keyID); err != nil {
 		return S3Key{}, err
 	}
-	r := &httpcore.Request{Op: op, Method: http.MethodGet, Path: "users/s3_keys", Query: url.Values{"projectId": {projectID}}}
-	keys, err := getList[S3Key](ctx, c, r, sendOpts{})
-	if err != nil {
-		return S3Key{}, err
+	r := keys(op, projectID)
+	list, err := call[listedKeys](ctx, c, r)
+	if i := slices.IndexFunc(list, func(k S3Key) bool { return k.ID == keyID }); i >= 0 || err != nil {
+		return at(list, i), err
 	}
-	for _, k := range keys {
-		if k.ID == keyID {
-			k.SecretKey = ""
-			return k, nil
-		}
-	}
-	ae := c.newError(r)
-	ae.Message = fmt.Sprintf("S3 key %s is not among the %d keys of project %s", keyID, len(keys), projectID)
-	ae.Kind = vngcloud.ErrNotFound
-	return S3Key{}, ae
+	return S3Key{}, c.core.Fail(r, httpcore.Failure{Kind: vngcloud.ErrNotFound,
+		Message: fmt.Sprintf("S3 key %s is not among the %d keys of project %s", keyID, len(list), projectID)})
 }
 
-const createKeyUnsure = "list the project's S3 keys (ListS3Keys): a key you do not know may have been created, and its secret is lost; delete it"
+// createdKey is the answer of CreateS3Key.
+type createdKey struct{ S3Key }
+
+// Problem refuses an answer that names no key.
+func (k createdKey) Problem() string {
+	if k.ID == "" || k.AccessKey == "" {
+		return "the answer reports success but names no key (userKeyId or accessKey missing)"
+	}
+	return ""
+}
 
 // CreateS3Key creates an S3 key in a project and returns it with its
 // secret, which the API shows only this once. The new key is unrestricted
@@ -163,30 +186,21 @@ const createKeyUnsure = "list the project's S3 keys (ListS3Keys): a key you do n
 // Endpoint: POST users/s3_keys, body {"projectId":"<projectID>"} (docs/api.md
 // §2.3 #14).
 func (c *Client) CreateS3Key(ctx context.Context, projectID string) (S3Key, error) {
-	const op = "vstorage.CreateS3Key"
-	if err := checkID(op, "projectID", projectID); err != nil {
+	r := &httpcore.Request{Op: "vstorage.CreateS3Key", Method: http.MethodPost, Path: "users/s3_keys", Body: keyBody{ProjectID: projectID}, Once: true,
+		IfUnsure: "list the project's S3 keys (ListS3Keys): a key you do not know may have been created, and its secret is lost; delete it"}
+	if err := httpcore.ValidateID(r.Op, "projectID", projectID); err != nil {
 		return S3Key{}, err
 	}
-	r := &httpcore.Request{Op: op, Method: http.MethodPost, Path: "users/s3_keys", Body: keyBody{ProjectID: projectID},
-		Once: true, IfUnsure: createKeyUnsure}
-	k, err := getData[S3Key](ctx, c, r, sendOpts{})
+	k, err := call[createdKey](ctx, c, r)
 	if err != nil {
 		return S3Key{}, err
 	}
-	if k.ID == "" || k.AccessKey == "" {
-		ae := c.shapeError(r, "the answer reports success but names no key (userKeyId or accessKey missing)", nil)
-		return S3Key{}, ae
-	}
-	if k.ProjectID == "" {
-		k.ProjectID = projectID
-	}
+	k.ProjectID = cmp.Or(k.ProjectID, projectID)
 	if k.SecretKey.IsZero() {
-		ae := c.newError(r)
-		ae.Message = fmt.Sprintf("S3 key %s was created but the answer carries no secret, so it is unusable", k.ID)
-		ae.Hint = fmt.Sprintf("delete it with DeleteS3Key(ctx, %q, %q)", projectID, k.ID)
-		return k, ae
+		return k.S3Key, c.core.Fail(r, httpcore.Failure{Done: true, Message: fmt.Sprintf("S3 key %s was created but the answer carries no secret, so it is unusable", k.ID),
+			Hint: fmt.Sprintf("delete it with DeleteS3Key(ctx, %q, %q)", projectID, k.ID)})
 	}
-	return k, nil
+	return k.S3Key, nil
 }
 
 // DeleteS3Key deletes an S3 key; it stops working at once. Deleting a key
@@ -200,17 +214,16 @@ func (c *Client) CreateS3Key(ctx context.Context, projectID string) (S3Key, erro
 // Endpoint: DELETE users/s3_keys/{keyID}, body {"projectId":"<projectID>"}
 // (docs/api.md §2.3 #15).
 func (c *Client) DeleteS3Key(ctx context.Context, projectID, keyID string) error {
-	const op = "vstorage.DeleteS3Key"
-	if err := checkKey(op, projectID, keyID); err != nil {
+	r := &httpcore.Request{Op: "vstorage.DeleteS3Key", Method: http.MethodDelete, Path: "users/s3_keys/{keyID}", Args: []string{keyID},
+		Body: keyBody{ProjectID: projectID}, Once: true, IfUnsure: "list the project's S3 keys (ListS3Keys) to see whether the key is gone"}
+	if err := checkKey(r.Op, projectID, keyID); err != nil {
 		return err
 	}
-	r := &httpcore.Request{Op: op, Method: http.MethodDelete, Path: "users/s3_keys/{}", Args: []string{keyID},
-		Body: keyBody{ProjectID: projectID}, Once: true,
-		IfUnsure: "list the project's S3 keys (ListS3Keys) to see whether the key is gone"}
-	return exec(ctx, c, r, sendOpts{})
+	_, err := call[struct{}](ctx, c, r)
+	return err
 }
 
-const attachUnsure = "list the project's S3 keys (ListS3Keys) and look at the key's subUserId: empty means unrestricted, \"<user>:sa-<name>\" means attached"
+const linkUnsure = "list the project's S3 keys (ListS3Keys) and look at the key's subUserId: empty means unrestricted, \"<user>:sa-<name>\" means attached"
 
 // normaliseSA returns the service account ID without the storage "sa-"
 // prefix, which vIAM IDs do not carry.
@@ -236,17 +249,17 @@ func normaliseSA(id string) string { return strings.TrimPrefix(id, "sa-") }
 // Endpoint: PUT users/s3_keys/{keyID}/attach, body
 // {"projectId":"<projectID>","serviceAccountId":"<id>"} (docs/api.md §2.3 #16).
 func (c *Client) LinkS3Key(ctx context.Context, projectID, keyID, serviceAccountID string) error {
-	const op = "vstorage.LinkS3Key"
-	if err := checkKey(op, projectID, keyID); err != nil {
-		return err
-	}
 	sa := normaliseSA(serviceAccountID)
-	if err := checkID(op, "serviceAccountID", sa); err != nil {
+	r := &httpcore.Request{Op: "vstorage.LinkS3Key", Method: http.MethodPut, Path: "users/s3_keys/{keyID}/attach", Args: []string{keyID},
+		Body: keyBody{ProjectID: projectID, ServiceAccountID: sa}, Once: true, IfUnsure: linkUnsure}
+	if err := checkKey(r.Op, projectID, keyID); err != nil {
 		return err
 	}
-	r := &httpcore.Request{Op: op, Method: http.MethodPut, Path: "users/s3_keys/{}/attach", Args: []string{keyID},
-		Body: keyBody{ProjectID: projectID, ServiceAccountID: sa}, Once: true, IfUnsure: attachUnsure}
-	return exec(ctx, c, r, sendOpts{})
+	if err := httpcore.ValidateID(r.Op, "serviceAccountID", sa); err != nil {
+		return err
+	}
+	_, err := call[struct{}](ctx, c, r)
+	return err
 }
 
 // UnlinkS3Key unlinks an S3 key from its service account ("unlink" in
@@ -263,13 +276,13 @@ func (c *Client) LinkS3Key(ctx context.Context, projectID, keyID, serviceAccount
 // Endpoint: PUT users/s3_keys/{keyID}/detach, body
 // {"projectId":"<projectID>"} (docs/api.md §2.3 #17).
 func (c *Client) UnlinkS3Key(ctx context.Context, projectID, keyID string) error {
-	const op = "vstorage.UnlinkS3Key"
-	if err := checkKey(op, projectID, keyID); err != nil {
+	r := &httpcore.Request{Op: "vstorage.UnlinkS3Key", Method: http.MethodPut, Path: "users/s3_keys/{keyID}/detach", Args: []string{keyID},
+		Body: keyBody{ProjectID: projectID}, Once: true, IfUnsure: linkUnsure}
+	if err := checkKey(r.Op, projectID, keyID); err != nil {
 		return err
 	}
-	r := &httpcore.Request{Op: op, Method: http.MethodPut, Path: "users/s3_keys/{}/detach", Args: []string{keyID},
-		Body: keyBody{ProjectID: projectID}, Once: true, IfUnsure: attachUnsure}
-	return exec(ctx, c, r, sendOpts{})
+	_, err := call[struct{}](ctx, c, r)
+	return err
 }
 
 // Principal is the storage identity of a vIAM service account: what a
@@ -309,27 +322,36 @@ func (p Principal) ServiceAccountName() string { return serviceAccountName(p.Sub
 // (docs/api.md §2.3 #18, §2.4).
 func (c *Client) EnsureServiceAccountPrincipal(ctx context.Context, projectID, serviceAccountID string) (Principal, error) {
 	const op = "vstorage.EnsureServiceAccountPrincipal"
-	if err := checkID(op, "projectID", projectID); err != nil {
-		return Principal{}, err
-	}
 	sa := normaliseSA(serviceAccountID)
-	if err := checkID(op, "serviceAccountID", sa); err != nil {
+	if err := httpcore.ValidateID(op, "projectID", projectID); err != nil {
 		return Principal{}, err
 	}
-	r := &httpcore.Request{Op: op, Method: http.MethodGet, Path: "users/details",
-		Query: url.Values{"generated": {"true"}, "project_id": {projectID}, "iam_account_id": {"sa-" + sa}}}
-	w, err := getData[struct {
-		SubUserID flexStr `json:"subUserId"`
-	}](ctx, c, r, sendOpts{})
+	if err := httpcore.ValidateID(op, "serviceAccountID", sa); err != nil {
+		return Principal{}, err
+	}
+	p, err := call[principalAnswer](ctx, c, &httpcore.Request{Op: op, Method: http.MethodGet, Path: "users/details",
+		Query: url.Values{"generated": {"true"}, "project_id": {projectID}, "iam_account_id": {"sa-" + sa}}})
 	if err != nil {
 		return Principal{}, err
 	}
-	sub := strings.TrimSpace(string(w.SubUserID))
-	if sub == "" {
-		return Principal{}, c.shapeError(r, "the answer carries no subUserId; no principal was made", nil)
+	return Principal{SubUserID: p.sub(), ARN: PrincipalARN(p.sub())}, nil
+}
+
+// principalAnswer is the answer of users/details.
+type principalAnswer struct {
+	SubUserID flexStr `json:"subUserId"`
+}
+
+func (p principalAnswer) sub() string { return strings.TrimSpace(string(p.SubUserID)) }
+
+// Problem refuses a subUserId that is missing or not a service account's,
+// so that no other identity's principal ever reaches a policy.
+func (p principalAnswer) Problem() string {
+	switch sub := p.sub(); {
+	case sub == "":
+		return "the answer carries no subUserId; no principal was made"
+	case serviceAccountName(sub) == "" || strings.Count(sub, ":") != 1:
+		return fmt.Sprintf("the answer's subUserId %q is not a service account's sub-user (\"<user>:sa-<name>\"); it is not returned", sub)
 	}
-	if serviceAccountName(sub) == "" || strings.Count(sub, ":") != 1 {
-		return Principal{}, c.shapeError(r, fmt.Sprintf("the answer's subUserId %q is not a service account's sub-user (\"<user>:sa-<name>\"); it is not returned", sub), nil)
-	}
-	return Principal{SubUserID: sub, ARN: PrincipalARN(sub)}, nil
+	return ""
 }

@@ -152,33 +152,23 @@ func (p *Project) UnmarshalJSON(b []byte) error {
 //
 // Endpoint: GET projects (docs/api.md §2.3 #2).
 func (c *Client) ListProjects(ctx context.Context) ([]Project, error) {
-	r := &httpcore.Request{Op: "vstorage.ListProjects", Method: http.MethodGet, Path: "projects"}
-	return getList[Project](ctx, c, r, sendOpts{})
+	return call[[]Project](ctx, c, &httpcore.Request{Op: "vstorage.ListProjects", Method: http.MethodGet, Path: "projects"})
 }
 
 // GetProject returns the project with the given ID. No single-project
 // endpoint is confirmed, so it lists the region's projects and picks one;
 // a project that is not listed is an error matching vngcloud.ErrNotFound.
 func (c *Client) GetProject(ctx context.Context, projectID string) (Project, error) {
-	const op = "vstorage.GetProject"
-	if err := checkID(op, "projectID", projectID); err != nil {
+	r := &httpcore.Request{Op: "vstorage.GetProject", Method: http.MethodGet, Path: "projects"}
+	if err := httpcore.ValidateID(r.Op, "projectID", projectID); err != nil {
 		return Project{}, err
 	}
-	r := &httpcore.Request{Op: op, Method: http.MethodGet, Path: "projects"}
-	projects, err := getList[Project](ctx, c, r, sendOpts{})
-	if err != nil {
-		return Project{}, err
+	list, err := call[[]Project](ctx, c, r)
+	if i := slices.IndexFunc(list, func(p Project) bool { return p.ID == projectID }); i >= 0 || err != nil {
+		return at(list, i), err
 	}
-	for _, p := range projects {
-		if p.ID == projectID {
-			return p, nil
-		}
-	}
-	ae := c.newError(r)
-	ae.Message = fmt.Sprintf("project %s is not among the %d projects of region %s", projectID, len(projects), c.regionLabel())
-	ae.Kind = vngcloud.ErrNotFound
-	ae.Hint = "check the project ID and vngcloud.WithRegion"
-	return Project{}, ae
+	return Project{}, c.core.Fail(r, httpcore.Failure{Kind: vngcloud.ErrNotFound, Hint: "check the project ID and the client's region",
+		Message: fmt.Sprintf("project %s is not among the %d projects of region %s", projectID, len(list), c.regionLabel())})
 }
 
 // Statistics is one of a project's billing statistics (usage, traffic or
@@ -248,7 +238,9 @@ func (c *Client) ProjectRequests(ctx context.Context, projectID string, from, to
 }
 
 func (c *Client) statistics(ctx context.Context, op, kind, projectID string, from, to time.Time) (Statistics, error) {
-	if err := checkID(op, "projectID", projectID); err != nil {
+	r := &httpcore.Request{Op: op, Method: http.MethodGet, Path: "billing/statistics/projects/{projectID}/" + kind, Args: []string{projectID},
+		Query: url.Values{"startTime": {from.Format(statsDate)}, "endTime": {to.Format(statsDate)}}}
+	if err := c.core.Check(r); err != nil {
 		return Statistics{}, err
 	}
 	switch {
@@ -260,23 +252,17 @@ func (c *Client) statistics(ctx context.Context, op, kind, projectID string, fro
 		return Statistics{}, &vngcloud.ValidationError{Operation: op, Field: "to",
 			Reason: fmt.Sprintf("the end date %s is before the start date %s", to.Format(statsDate), from.Format(statsDate))}
 	}
-	r := &httpcore.Request{Op: op, Method: http.MethodGet, Path: "billing/statistics/projects/{}/" + kind,
-		Args:  []string{projectID},
-		Query: url.Values{"startTime": {from.Format(statsDate)}, "endTime": {to.Format(statsDate)}}}
-	env, err := c.send(ctx, r, sendOpts{})
+	raw, err := call[json.RawMessage](ctx, c, r)
 	if err != nil {
 		return Statistics{}, err
 	}
-	raw := env.Data
-	if isNull(raw) {
-		raw = env.Datas
-	}
-	st := Statistics{Kind: kind, ProjectID: projectID, From: from, To: to, Raw: bytes.Clone(bytes.TrimSpace(raw))}
+	st := Statistics{Kind: kind, ProjectID: projectID, From: from, To: to}
 	if isNull(raw) {
 		return st, nil
 	}
+	st.Raw = bytes.Clone(bytes.TrimSpace(raw))
 	if err := st.fill(raw); err != nil {
-		return Statistics{}, c.shapeError(r, "data: "+err.Error(), err)
+		return Statistics{}, c.core.Fail(r, httpcore.Failure{Message: "data: " + err.Error(), Err: err})
 	}
 	return st, nil
 }

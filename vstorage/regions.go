@@ -96,5 +96,5 @@ func (r *RegionInfo) UnmarshalJSON(b []byte) error {
 // Endpoint: GET regions (API doc §2.3 #1).
 func (c *Client) ListRegions(ctx context.Context) ([]RegionInfo, error) {
 	r := &httpcore.Request{Op: "vstorage.ListRegions", Method: http.MethodGet, Path: "regions"}
-	return getList[RegionInfo](ctx, c, r, sendOpts{noRegion: true})
+	return httpcore.Do[[]RegionInfo](ctx, c.core, r)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vstorage-sdk/vngcloud"
+	"github.com/vstorage-sdk/vngcloud/internal/httpcore"
 	"github.com/vstorage-sdk/vngcloud/viam"
 )
 
@@ -475,8 +476,8 @@ func (req *SetupRequest) validate(op string) error {
 	switch {
 	case req.Storage == nil:
 		return bad("Storage", "is nil")
-	case req.ProjectID != "" && checkID(op, "ProjectID", req.ProjectID) != nil:
-		return checkID(op, "ProjectID", req.ProjectID)
+	case req.ProjectID != "" && httpcore.ValidateID(op, "ProjectID", req.ProjectID) != nil:
+		return httpcore.ValidateID(op, "ProjectID", req.ProjectID)
 	}
 	if req.Bucket != "" {
 		if err := ValidateBucketName(req.Bucket); err != nil {

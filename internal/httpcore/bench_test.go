@@ -57,7 +57,7 @@ func BenchmarkGet(b *testing.B) {
 	srv := benchServer(b)
 	ctx := context.Background()
 	b.Run("impl=sdk", func(b *testing.B) {
-		c, err := New("", []vngcloud.Option{vngcloud.WithEndpoint(srv.URL + "/api/v1/"), vngcloud.WithTokenSource(vngcloud.StaticToken("bench-token"))})
+		c, err := newWith("", []vngcloud.Option{vngcloud.WithEndpoint(srv.URL + "/api/v1/"), vngcloud.WithTokenSource(vngcloud.StaticToken("bench-token"))})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -65,7 +65,7 @@ func BenchmarkGet(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var out benchList
-			if err := c.Do(ctx, req, &out); err != nil || len(out.Datas) != 20 {
+			if err := do(c, ctx, req, &out); err != nil || len(out.Datas) != 20 {
 				b.Fatal(err)
 			}
 		}

@@ -35,11 +35,40 @@ func newCore(t *testing.T, opts ...vngcloud.Option) (*Core, *httpmock.MockTransp
 		vngcloud.WithHTTPClient(&http.Client{Transport: mt}),
 		vngcloud.WithRetryWait(0, 0),
 	}, opts...)
-	c, err := New("https://default.invalid/", all)
+	c, err := newWith("https://default.invalid/", all)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c, mt
+}
+
+// newWith builds a Core from options, as the service packages do.
+func newWith(def string, opts []vngcloud.Option) (*Core, error) {
+	s, err := Apply(opts)
+	if err != nil {
+		return nil, err
+	}
+	return New(def, s, nil)
+}
+
+// do calls the core as Do does, decoding into out (nil: no answer
+// expected).
+func do(c *Core, ctx context.Context, r *Request, out any) error {
+	if out == nil {
+		out = &struct{}{}
+	}
+	return c.do(ctx, r, out)
+}
+
+// answerSpy is a Service that keeps the body it is given.
+type answerSpy struct {
+	plainJSON
+	body []byte
+}
+
+func (s *answerSpy) Unwrap(r *Request, a *Answer) ([]byte, *Failure) {
+	s.body = a.Body
+	return a.Body, nil
 }
 
 type thing struct {
@@ -54,7 +83,7 @@ func TestGetRetriedAfter503(t *testing.T) {
 		httpmock.NewStringResponder(503, `{"errors":[{"code":"BUSY","message":"try later"}]}`).
 			Then(httpmock.NewStringResponder(200, `{"a":1,"b":"ok"}`)))
 	var out thing
-	if err := c.Do(t.Context(), &Request{Op: "GetThing", Method: "GET", Path: "things/{}", Args: []string{"x1"}}, &out); err != nil {
+	if err := do(c, t.Context(), &Request{Op: "GetThing", Method: "GET", Path: "things/{}", Args: []string{"x1"}}, &out); err != nil {
 		t.Fatal(err)
 	}
 	if out != (thing{1, "ok"}) {
@@ -70,7 +99,7 @@ func TestRetriesExhaustedKeepLastBody(t *testing.T) {
 	c, mt := newCore(t, vngcloud.WithRetries(2))
 	mt.RegisterResponder("GET", base+"things",
 		httpmock.NewStringResponder(503, `{"errors":[{"code":"BUSY","message":"backend down"}]}`))
-	err := c.Do(t.Context(), &Request{Op: "ListThings", Method: "GET", Path: "things"}, &thing{})
+	err := do(c, t.Context(), &Request{Op: "ListThings", Method: "GET", Path: "things"}, &thing{})
 	var ae *vngcloud.APIError
 	if !errors.As(err, &ae) {
 		t.Fatalf("err = %v, want *APIError", err)
@@ -93,7 +122,7 @@ func TestOncePostSentExactlyOnceOn503(t *testing.T) {
 	t.Parallel()
 	c, mt := newCore(t, vngcloud.WithRetries(5))
 	mt.RegisterResponder("POST", base+"keys", httpmock.NewStringResponder(503, `upstream error`))
-	err := c.Do(t.Context(), &Request{Op: "CreateKey", Method: "POST", Path: "keys", Body: map[string]string{"p": "1"},
+	err := do(c, t.Context(), &Request{Op: "CreateKey", Method: "POST", Path: "keys", Body: map[string]string{"p": "1"},
 		Once: true, IfUnsure: "list the keys to see whether it was created"}, &thing{})
 	if n := mt.GetTotalCallCount(); n != 1 {
 		t.Fatalf("calls = %d, want exactly 1", n)
@@ -110,7 +139,7 @@ func TestOncePost4xxIsNotMaybeApplied(t *testing.T) {
 	t.Parallel()
 	c, mt := newCore(t)
 	mt.RegisterResponder("POST", base+"keys", httpmock.NewStringResponder(409, `{"errors":[{"code":"DUP","message":"exists"}]}`))
-	err := c.Do(t.Context(), &Request{Op: "CreateKey", Method: "POST", Path: "keys", Once: true}, nil)
+	err := do(c, t.Context(), &Request{Op: "CreateKey", Method: "POST", Path: "keys", Once: true}, nil)
 	if !errors.Is(err, vngcloud.ErrConflict) || errors.Is(err, vngcloud.ErrMaybeApplied) {
 		t.Fatalf("err = %v", err)
 	}
@@ -120,7 +149,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 	t.Parallel()
 	c, mt := newCore(t, vngcloud.WithRetryWait(10*time.Millisecond, 30*time.Second))
 	var waits []time.Duration
-	c.rc.Backoff = func(lo, hi time.Duration, n int, resp *http.Response) time.Duration {
+	c.wait = func(lo, hi time.Duration, n int, resp *http.Response) time.Duration {
 		waits = append(waits, c.backoff(lo, hi, n, resp))
 		return 0 // record the wait instead of sleeping
 	}
@@ -129,7 +158,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 	mt.RegisterResponder("GET", base+"things",
 		httpmock.ResponderFromResponse(r429).Then(httpmock.NewStringResponder(200, `{"a":2}`)))
 	var out thing
-	if err := c.Do(t.Context(), &Request{Method: "GET", Path: "things"}, &out); err != nil {
+	if err := do(c, t.Context(), &Request{Method: "GET", Path: "things"}, &out); err != nil {
 		t.Fatal(err)
 	}
 	if len(waits) != 1 || waits[0] != time.Second {
@@ -143,7 +172,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 func recordWaits(c *Core) *[]time.Duration {
 	var mu sync.Mutex
 	waits := new([]time.Duration)
-	c.rc.Backoff = func(lo, hi time.Duration, n int, resp *http.Response) time.Duration {
+	c.wait = func(lo, hi time.Duration, n int, resp *http.Response) time.Duration {
 		mu.Lock()
 		*waits = append(*waits, c.backoff(lo, hi, n, resp))
 		mu.Unlock()
@@ -172,7 +201,7 @@ func TestRetryAfterBeyondCapReturnsAtOnce(t *testing.T) {
 	r.Header.Set("Retry-After", "120")
 	mt.RegisterResponder("GET", base+"things", httpmock.ResponderFromResponse(r))
 	var err error
-	within(t, 5*time.Second, func() { err = c.Do(t.Context(), &Request{Method: "GET", Path: "things"}, nil) })
+	within(t, 5*time.Second, func() { err = do(c, t.Context(), &Request{Method: "GET", Path: "things"}, nil) })
 	var ae *vngcloud.APIError
 	if !errors.As(err, &ae) || !errors.Is(err, vngcloud.ErrRateLimited) || ae.RetryAfter != 120*time.Second {
 		t.Fatalf("err = %#v", err)
@@ -208,7 +237,7 @@ func TestRetryAfterOfAnyLengthBeyondCap(t *testing.T) {
 		r.Header.Set("Retry-After", tc.header)
 		mt.RegisterResponder("GET", base+"things", httpmock.ResponderFromResponse(r))
 		var err error
-		within(t, 5*time.Second, func() { err = c.Do(t.Context(), &Request{Method: "GET", Path: "things"}, nil) })
+		within(t, 5*time.Second, func() { err = do(c, t.Context(), &Request{Method: "GET", Path: "things"}, nil) })
 		var ae *vngcloud.APIError
 		if !errors.As(err, &ae) || ae.StatusCode != 503 {
 			t.Fatalf("Retry-After %s: err = %v", tc.header, err)
@@ -237,7 +266,7 @@ func TestRetryAfterBeyondDeadlineReturnsAtOnce(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
 	var err error
-	within(t, 5*time.Second, func() { err = c.Do(ctx, &Request{Method: "GET", Path: "things"}, &thing{}) })
+	within(t, 5*time.Second, func() { err = do(c, ctx, &Request{Method: "GET", Path: "things"}, &thing{}) })
 	var ae *vngcloud.APIError
 	if !errors.As(err, &ae) || !errors.Is(err, vngcloud.ErrRateLimited) || ae.RetryAfter != 30*time.Second {
 		t.Fatalf("err = %v, want the 429 with RetryAfter 30s", err)
@@ -252,7 +281,7 @@ func TestRetryAfterBeyondDeadlineReturnsAtOnce(t *testing.T) {
 		httpmock.ResponderFromResponse(r).Then(httpmock.NewStringResponder(200, `{"a":1}`)))
 	ctx2, cancel2 := context.WithTimeout(t.Context(), time.Hour)
 	defer cancel2()
-	if err := c2.Do(ctx2, &Request{Method: "GET", Path: "things"}, &thing{}); err != nil {
+	if err := do(c2, ctx2, &Request{Method: "GET", Path: "things"}, &thing{}); err != nil {
 		t.Fatal(err)
 	}
 	if len(*waits2) != 1 || (*waits2)[0] != 30*time.Second {
@@ -299,7 +328,7 @@ func TestCancelledContextStopsRetries(t *testing.T) {
 		cancel()
 	}()
 	start := time.Now()
-	err := c.Do(ctx, &Request{Method: "GET", Path: "things"}, nil)
+	err := do(c, ctx, &Request{Method: "GET", Path: "things"}, nil)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -317,7 +346,7 @@ func TestAlreadyCancelledContextSendsNothing(t *testing.T) {
 	mt.RegisterResponder("POST", base+"keys", httpmock.NewStringResponder(200, `{}`))
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	err := c.Do(ctx, &Request{Method: "POST", Path: "keys", Once: true}, nil)
+	err := do(c, ctx, &Request{Method: "POST", Path: "keys", Once: true}, nil)
 	if !errors.Is(err, context.Canceled) || errors.Is(err, vngcloud.ErrMaybeApplied) {
 		t.Fatalf("err = %v", err)
 	}
@@ -331,7 +360,7 @@ func TestHTML502(t *testing.T) {
 	c, mt := newCore(t, vngcloud.WithRetries(0))
 	page := "<html><head><title>502 Bad Gateway</title></head><body>" + strings.Repeat("<p>nginx</p>", 500) + "</body></html>"
 	mt.RegisterResponder("GET", base+"things", httpmock.NewStringResponder(502, page))
-	err := c.Do(t.Context(), &Request{Op: "ListThings", Method: "GET", Path: "things"}, &thing{})
+	err := do(c, t.Context(), &Request{Op: "ListThings", Method: "GET", Path: "things"}, &thing{})
 	var ae *vngcloud.APIError
 	if !errors.As(err, &ae) {
 		t.Fatal(err)
@@ -348,7 +377,7 @@ func TestErrorBodyCappedAt1MiB(t *testing.T) {
 	t.Parallel()
 	c, mt := newCore(t, vngcloud.WithRetries(0))
 	mt.RegisterResponder("GET", base+"things", httpmock.NewBytesResponder(500, bytes.Repeat([]byte("x"), 3<<20)))
-	err := c.Do(t.Context(), &Request{Method: "GET", Path: "things"}, nil)
+	err := do(c, t.Context(), &Request{Method: "GET", Path: "things"}, nil)
 	var ae *vngcloud.APIError
 	if !errors.As(err, &ae) || len(ae.Body) != MaxErrorBody {
 		t.Fatalf("body len = %d", len(ae.Body))
@@ -359,7 +388,7 @@ func TestSuccessBodyCap(t *testing.T) {
 	t.Parallel()
 	c, mt := newCore(t, vngcloud.WithMaxResponseSize(100))
 	mt.RegisterResponder("GET", base+"things", httpmock.NewStringResponder(200, `{"b":"`+strings.Repeat("y", 200)+`"}`))
-	err := c.Do(t.Context(), &Request{Method: "GET", Path: "things"}, &thing{})
+	err := do(c, t.Context(), &Request{Method: "GET", Path: "things"}, &thing{})
 	if err == nil || !strings.Contains(err.Error(), "larger than 100 bytes") {
 		t.Fatalf("err = %v", err)
 	}
@@ -377,7 +406,7 @@ func TestUnexpectedSuccessBodies(t *testing.T) {
 	} {
 		c, mt := newCore(t)
 		mt.RegisterResponder("GET", base+"things", httpmock.NewStringResponder(200, tc.body))
-		err := c.Do(t.Context(), &Request{Method: "GET", Path: "things"}, &thing{})
+		err := do(c, t.Context(), &Request{Method: "GET", Path: "things"}, &thing{})
 		var ae *vngcloud.APIError
 		if !errors.As(err, &ae) || !strings.Contains(ae.Message, tc.want) {
 			t.Errorf("body %q: err = %v, want %q", tc.body, err, tc.want)
@@ -390,7 +419,7 @@ func TestPathValidation(t *testing.T) {
 	c, mt := newCore(t)
 	mt.RegisterNoResponder(httpmock.NewStringResponder(200, `{}`))
 	for _, id := range []string{"", ".", "..", "a/b", `a\b`, "a b", "a\nb", "a\x00"} {
-		err := c.Do(t.Context(), &Request{Op: "GetThing", Method: "GET", Path: "things/{}", Args: []string{id}}, nil)
+		err := do(c, t.Context(), &Request{Op: "GetThing", Method: "GET", Path: "things/{}", Args: []string{id}}, nil)
 		var ve *vngcloud.ValidationError
 		if !errors.As(err, &ve) || !errors.Is(err, vngcloud.ErrInvalidInput) {
 			t.Errorf("id %q: err = %v", id, err)
@@ -409,7 +438,7 @@ func TestPathEscaping(t *testing.T) {
 		got = r.URL.EscapedPath()
 		return httpmock.NewStringResponse(200, `{}`), nil
 	})
-	if err := c.Do(t.Context(), &Request{Method: "GET", Path: "a/{}/b/{}", Args: []string{"x?y#z", "p%q"}}, nil); err != nil {
+	if err := do(c, t.Context(), &Request{Method: "GET", Path: "a/{}/b/{}", Args: []string{"x?y#z", "p%q"}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got != "/v1/a/x%3Fy%23z/b/p%25q" {
@@ -447,7 +476,7 @@ func TestRequestShape(t *testing.T) {
 			return httpmock.NewStringResponse(200, `{"a":8}`), nil
 		})
 	var out thing
-	err := c.Do(t.Context(), &Request{Method: "PUT", Path: "things/{}", Args: []string{"t1"},
+	err := do(c, t.Context(), &Request{Method: "PUT", Path: "things/{}", Args: []string{"t1"},
 		Query: &listOpts{PageNumber: 0, PageSize: 50}, Body: thing{7, "<x&y>"},
 		Header: http.Header{"Region": {"r-1"}}}, &out)
 	if err != nil || out.A != 8 {
@@ -469,7 +498,7 @@ func TestBodyResentOnRetry(t *testing.T) {
 		}
 		return httpmock.NewStringResponse(200, `{}`), nil
 	})
-	if err := c.Do(t.Context(), &Request{Method: "PUT", Path: "things", Body: thing{A: 1}}, nil); err != nil {
+	if err := do(c, t.Context(), &Request{Method: "PUT", Path: "things", Body: thing{A: 1}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, b := range bodies {
@@ -502,7 +531,7 @@ func TestUnauthorizedRefreshesOnce(t *testing.T) {
 		return httpmock.NewStringResponse(200, `{"a":1}`), nil
 	})
 	var out thing
-	if err := c.Do(t.Context(), &Request{Method: "GET", Path: "things"}, &out); err != nil {
+	if err := do(c, t.Context(), &Request{Method: "GET", Path: "things"}, &out); err != nil {
 		t.Fatal(err)
 	}
 	if fetches.Load() != 2 || mt.GetTotalCallCount() != 2 {
@@ -515,7 +544,7 @@ func TestUnauthorizedTwiceGivesUp(t *testing.T) {
 	var fetches atomic.Int32
 	c, mt := newCore(t, vngcloud.WithTokenSource(countingTokens(&fetches)))
 	mt.RegisterResponder("GET", base+"things", httpmock.NewStringResponder(401, `{"errors":[{"code":"UNAUTHORIZED","message":"bad"}]}`))
-	err := c.Do(t.Context(), &Request{Method: "GET", Path: "things"}, nil)
+	err := do(c, t.Context(), &Request{Method: "GET", Path: "things"}, nil)
 	if !errors.Is(err, vngcloud.ErrUnauthorized) || mt.GetTotalCallCount() != 2 || fetches.Load() != 2 {
 		t.Fatalf("err = %v, calls = %d, fetches = %d", err, mt.GetTotalCallCount(), fetches.Load())
 	}
@@ -525,7 +554,7 @@ func TestStaticTokenNotResentOn401(t *testing.T) {
 	t.Parallel()
 	c, mt := newCore(t, vngcloud.WithTokenSource(vngcloud.StaticToken("static")))
 	mt.RegisterResponder("GET", base+"things", httpmock.NewStringResponder(401, `{}`))
-	err := c.Do(t.Context(), &Request{Method: "GET", Path: "things"}, nil)
+	err := do(c, t.Context(), &Request{Method: "GET", Path: "things"}, nil)
 	if !errors.Is(err, vngcloud.ErrUnauthorized) || mt.GetTotalCallCount() != 1 {
 		t.Fatalf("err = %v, calls = %d", err, mt.GetTotalCallCount())
 	}
@@ -549,7 +578,7 @@ func TestFiftyGoroutinesOn401CauseOneRefresh(t *testing.T) {
 	errs := make(chan error, 50)
 	for range 50 {
 		wg.Go(func() {
-			errs <- c.Do(t.Context(), &Request{Method: "GET", Path: "things"}, &thing{})
+			errs <- do(c, t.Context(), &Request{Method: "GET", Path: "things"}, &thing{})
 		})
 	}
 	wg.Wait()
@@ -576,12 +605,12 @@ func TestPlainHTTPRefusedForRemoteHosts(t *testing.T) {
 		"http://[::1]:8080/v1/":      true,
 		"https://api.example.com/":   true,
 	} {
-		c, err := New("", []vngcloud.Option{vngcloud.WithEndpoint(endpoint), vngcloud.WithHTTPClient(&http.Client{Transport: mt}),
+		c, err := newWith("", []vngcloud.Option{vngcloud.WithEndpoint(endpoint), vngcloud.WithHTTPClient(&http.Client{Transport: mt}),
 			vngcloud.WithTokenSource(vngcloud.StaticToken("secret-token"))})
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = c.Do(t.Context(), &Request{Method: "GET", Path: "x"}, nil)
+		err = do(c, t.Context(), &Request{Method: "GET", Path: "x"}, nil)
 		if ok != (err == nil) {
 			t.Errorf("%s: err = %v", endpoint, err)
 		}
@@ -608,11 +637,11 @@ func TestCrossHostRedirectRefused(t *testing.T) {
 		http.Redirect(w, r, otherURL+"/v1/x", http.StatusFound)
 	}))
 	defer first.Close()
-	c, err := New("", []vngcloud.Option{vngcloud.WithEndpoint(first.URL + "/v1/"), vngcloud.WithTokenSource(vngcloud.StaticToken("tok")), vngcloud.WithRetryWait(0, 0)})
+	c, err := newWith("", []vngcloud.Option{vngcloud.WithEndpoint(first.URL + "/v1/"), vngcloud.WithTokenSource(vngcloud.StaticToken("tok")), vngcloud.WithRetryWait(0, 0)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = c.Do(t.Context(), &Request{Method: "GET", Path: "x"}, nil)
+	err = do(c, t.Context(), &Request{Method: "GET", Path: "x"}, nil)
 	if err == nil || !strings.Contains(err.Error(), "redirect") {
 		t.Fatalf("err = %v", err)
 	}
@@ -635,9 +664,9 @@ func TestSameHostRedirectFollowed(t *testing.T) {
 		w.Write([]byte(`{"a":3}`))
 	}))
 	defer srv.Close()
-	c, _ := New("", []vngcloud.Option{vngcloud.WithEndpoint(srv.URL + "/v1/"), vngcloud.WithTokenSource(vngcloud.StaticToken("tok"))})
+	c, _ := newWith("", []vngcloud.Option{vngcloud.WithEndpoint(srv.URL + "/v1/"), vngcloud.WithTokenSource(vngcloud.StaticToken("tok"))})
 	var out thing
-	if err := c.Do(t.Context(), &Request{Method: "GET", Path: "old"}, &out); err != nil || out.A != 3 {
+	if err := do(c, t.Context(), &Request{Method: "GET", Path: "old"}, &out); err != nil || out.A != 3 {
 		t.Fatalf("err = %v, out = %+v", err, out)
 	}
 }
@@ -656,13 +685,13 @@ func TestConnectionDroppedAfterSend(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	c, _ := New("", []vngcloud.Option{vngcloud.WithEndpoint(srv.URL + "/"), vngcloud.WithRetryWait(0, 0), vngcloud.WithRetries(2)})
-	err := c.Do(t.Context(), &Request{Op: "CreateKey", Method: "POST", Path: "keys", Once: true}, nil)
+	c, _ := newWith("", []vngcloud.Option{vngcloud.WithEndpoint(srv.URL + "/"), vngcloud.WithRetryWait(0, 0), vngcloud.WithRetries(2)})
+	err := do(c, t.Context(), &Request{Op: "CreateKey", Method: "POST", Path: "keys", Once: true}, nil)
 	if !errors.Is(err, vngcloud.ErrMaybeApplied) || hits.Load() != 1 {
 		t.Fatalf("err = %v, hits = %d", err, hits.Load())
 	}
 	hits.Store(0)
-	err = c.Do(t.Context(), &Request{Op: "ListKeys", Method: "GET", Path: "keys"}, nil)
+	err = do(c, t.Context(), &Request{Op: "ListKeys", Method: "GET", Path: "keys"}, nil)
 	if err == nil || errors.Is(err, vngcloud.ErrMaybeApplied) || hits.Load() != 3 {
 		t.Fatalf("err = %v, hits = %d", err, hits.Load())
 	}
@@ -676,8 +705,8 @@ func TestConnectionRefusedIsNotMaybeApplied(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	c, _ := New("", []vngcloud.Option{vngcloud.WithEndpoint("http://" + addr + "/"), vngcloud.WithRetries(0)})
-	err = c.Do(t.Context(), &Request{Op: "CreateKey", Method: "POST", Path: "keys", Once: true}, nil)
+	c, _ := newWith("", []vngcloud.Option{vngcloud.WithEndpoint("http://" + addr + "/"), vngcloud.WithRetries(0)})
+	err = do(c, t.Context(), &Request{Op: "CreateKey", Method: "POST", Path: "keys", Once: true}, nil)
 	var ae *vngcloud.APIError
 	if !errors.As(err, &ae) || ae.MaybeApplied {
 		t.Fatalf("err = %v", err)
@@ -716,7 +745,7 @@ func TestSentinelsByStatus(t *testing.T) {
 		404: vngcloud.ErrNotFound, 409: vngcloud.ErrConflict, 429: vngcloud.ErrRateLimited} {
 		c, mt := newCore(t, vngcloud.WithRetries(0))
 		mt.RegisterResponder("GET", base+"x", httpmock.NewStringResponder(status, `{}`))
-		err := c.Do(t.Context(), &Request{Method: "GET", Path: "x"}, nil)
+		err := do(c, t.Context(), &Request{Method: "GET", Path: "x"}, nil)
 		if !errors.Is(err, want) {
 			t.Errorf("%d: err = %v, want %v", status, err, want)
 		}
@@ -731,7 +760,7 @@ func TestDebugLogsCarryNoSecrets(t *testing.T) {
 	c, mt := newCore(t, vngcloud.WithLogger(logger), vngcloud.WithTokenSource(vngcloud.StaticToken("tok-SECRET-999")))
 	mt.RegisterResponder("POST", base+"keys", httpmock.NewStringResponder(503, `{}`).Then(httpmock.NewStringResponder(200, `{"b":"key-SECRET-777"}`)))
 	var out thing
-	if err := c.Do(t.Context(), &Request{Op: "Create", Method: "POST", Path: "keys", Body: map[string]string{"secret": "body-SECRET-555"}}, &out); err != nil {
+	if err := do(c, t.Context(), &Request{Op: "Create", Method: "POST", Path: "keys", Body: map[string]string{"secret": "body-SECRET-555"}}, &out); err != nil {
 		t.Fatal(err)
 	}
 	mu.Lock()
@@ -772,7 +801,7 @@ func TestNilOptionAndBadOptions(t *testing.T) {
 		"region":    vngcloud.WithRegion(" "),
 		"useragent": vngcloud.WithUserAgent("a\nb"),
 	} {
-		_, err := New(base, []vngcloud.Option{opt})
+		_, err := newWith(base, []vngcloud.Option{opt})
 		if !errors.Is(err, vngcloud.ErrInvalidInput) {
 			t.Errorf("%s: err = %v", name, err)
 		}
@@ -781,32 +810,13 @@ func TestNilOptionAndBadOptions(t *testing.T) {
 
 func TestEndpointGetsTrailingSlash(t *testing.T) {
 	t.Parallel()
-	c, err := New("", []vngcloud.Option{vngcloud.WithEndpoint("https://h.test/api/v1")})
+	c, err := newWith("", []vngcloud.Option{vngcloud.WithEndpoint("https://h.test/api/v1")})
 	if err != nil || c.Endpoint() != "https://h.test/api/v1/" {
 		t.Fatalf("%v %q", err, c.Endpoint())
 	}
 	u, _ := url.Parse(c.Endpoint())
 	if u.Path != "/api/v1/" {
 		t.Fatal(u.Path)
-	}
-}
-
-func TestRawGetsStatusRequestIDAndBody(t *testing.T) {
-	t.Parallel()
-	c, mt := newCore(t)
-	r := httpmock.NewStringResponse(200, `{"success":false,"code":114}`)
-	r.Header.Set("X-Request-Id", "req-9")
-	mt.RegisterResponder("GET", base+"things", httpmock.ResponderFromResponse(r))
-	var raw Raw
-	req := &Request{Op: "List", Method: "GET", Path: "things"}
-	if err := c.Do(t.Context(), req, &raw); err != nil {
-		t.Fatal(err)
-	}
-	if raw.StatusCode != 200 || raw.RequestID != "req-9" || string(raw.Body) != `{"success":false,"code":114}` {
-		t.Fatalf("%+v", raw)
-	}
-	if ae := raw.Error(req); ae.RequestID != "req-9" || ae.Operation != "List" || ae.StatusCode != 200 {
-		t.Fatalf("%+v", ae)
 	}
 }
 
@@ -825,11 +835,11 @@ func TestHTMLOn200WithoutOutIsAnError(t *testing.T) {
 	c, mt := newCore(t)
 	mt.RegisterResponder("DELETE", base+"things/t1", httpmock.NewStringResponder(200, "<!DOCTYPE html><html>console</html>"))
 	mt.RegisterResponder("DELETE", base+"things/t2", httpmock.NewStringResponder(204, ""))
-	err := c.Do(t.Context(), &Request{Method: "DELETE", Path: "things/{}", Args: []string{"t1"}}, nil)
+	err := do(c, t.Context(), &Request{Method: "DELETE", Path: "things/{}", Args: []string{"t1"}}, nil)
 	if err == nil || !strings.Contains(err.Error(), "HTML") {
 		t.Fatalf("err = %v", err)
 	}
-	if err := c.Do(t.Context(), &Request{Method: "DELETE", Path: "things/{}", Args: []string{"t2"}}, nil); err != nil {
+	if err := do(c, t.Context(), &Request{Method: "DELETE", Path: "things/{}", Args: []string{"t2"}}, nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -839,11 +849,11 @@ func TestDeleteNotFoundAfterRetrySaysItMayBeGone(t *testing.T) {
 	c, mt := newCore(t)
 	mt.RegisterResponder("DELETE", base+"things/t1", httpmock.NewStringResponder(503, ``).Then(httpmock.NewStringResponder(404, `{}`)))
 	mt.RegisterResponder("DELETE", base+"things/t2", httpmock.NewStringResponder(404, `{}`))
-	err := c.Do(t.Context(), &Request{Method: "DELETE", Path: "things/{}", Args: []string{"t1"}}, nil)
+	err := do(c, t.Context(), &Request{Method: "DELETE", Path: "things/{}", Args: []string{"t1"}}, nil)
 	if !errors.Is(err, vngcloud.ErrNotFound) || !strings.Contains(err.Error(), "gone either way") {
 		t.Fatalf("err = %v", err)
 	}
-	err = c.Do(t.Context(), &Request{Method: "DELETE", Path: "things/{}", Args: []string{"t2"}}, nil)
+	err = do(c, t.Context(), &Request{Method: "DELETE", Path: "things/{}", Args: []string{"t2"}}, nil)
 	if !errors.Is(err, vngcloud.ErrNotFound) || strings.Contains(err.Error(), "gone either way") {
 		t.Fatalf("a first-attempt 404 is a plain not found: %v", err)
 	}
@@ -881,7 +891,7 @@ func TestSentCredentialsStrippedFromResponses(t *testing.T) {
 			c, mt := newCore(t, append(opts, vngcloud.WithRetries(0))...)
 			mt.RegisterResponder(tc.req.Method, base+"things", httpmock.NewStringResponder(tc.status, tc.body))
 			r := tc.req
-			err := c.Do(t.Context(), &r, nil)
+			err := do(c, t.Context(), &r, nil)
 			var ae *vngcloud.APIError
 			if !errors.As(err, &ae) || ae.StatusCode != tc.status {
 				t.Fatalf("err = %v", err)
@@ -897,16 +907,17 @@ func TestSentCredentialsStrippedFromResponses(t *testing.T) {
 			}
 		})
 	}
-	t.Run("raw body", func(t *testing.T) {
+	t.Run("answer body", func(t *testing.T) {
 		t.Parallel()
 		c, mt := newCore(t, vngcloud.WithTokenSource(vngcloud.StaticToken(tok)))
 		mt.RegisterResponder("GET", base+"things", httpmock.NewStringResponder(200, `{"success":false,"errorMsg":"token `+tok+` refused"}`))
-		var raw Raw
-		if err := c.Do(t.Context(), &Request{Method: "GET", Path: "things"}, &raw); err != nil {
+		spy := &answerSpy{}
+		c.svc = spy
+		if err := do(c, t.Context(), &Request{Method: "GET", Path: "things"}, nil); err != nil {
 			t.Fatal(err)
 		}
-		if strings.Contains(string(raw.Body), tok) || !strings.Contains(string(raw.Body), vngcloud.Redacted) {
-			t.Fatalf("raw body %s", raw.Body)
+		if strings.Contains(string(spy.body), tok) || !strings.Contains(string(spy.body), vngcloud.Redacted) {
+			t.Fatalf("the body a service sees: %s", spy.body)
 		}
 	})
 }

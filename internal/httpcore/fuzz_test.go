@@ -169,7 +169,7 @@ func FuzzValidateIDPath(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, id, id2 string) {
 		for _, base := range []string{"https://api.example.com/api/v1/", "http://127.0.0.1:8080/", "https://h.example/a%20b/v1"} {
-			c, err := New("", []vngcloud.Option{vngcloud.WithEndpoint(base)})
+			c, err := newWith("", []vngcloud.Option{vngcloud.WithEndpoint(base)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -183,7 +183,7 @@ func checkPath(t *testing.T, c *Core, id, id2 string) {
 	r := &Request{Op: "fuzz", Method: "GET", Path: "ceph/projects/{}/buckets/{}/details", Args: []string{id, id2},
 		Query: url.Values{"limit": {"10"}}}
 	u, err := c.buildURL(r)
-	accepted := ValidateID("id", id) == nil && ValidateID("id", id2) == nil
+	accepted := ValidateID("", "id", id) == nil && ValidateID("", "id", id2) == nil
 	if !accepted {
 		if err == nil {
 			t.Fatalf("IDs %q, %q are refused by ValidateID but built %s", id, id2, u)

@@ -15,11 +15,11 @@ import (
 	"github.com/vstorage-sdk/vngcloud"
 )
 
-// ValidateID checks one path segment supplied by a caller (a project ID, a
-// bucket name, a key ID). It refuses what could change the path's meaning
-// (empty, ".", "..", "/", "\") and control characters or spaces, which no
-// ID of these APIs contains.
-func ValidateID(field, id string) error {
+// ValidateID checks one ID supplied by a caller for the call op (a
+// project ID, a bucket name, a key ID). It refuses what could change a
+// path's meaning (empty, ".", "..", "/", "\") and control characters or
+// spaces, which no ID of these APIs contains.
+func ValidateID(op, field, id string) error {
 	reason := ""
 	switch {
 	case id == "":
@@ -36,7 +36,7 @@ func ValidateID(field, id string) error {
 	if reason == "" {
 		return nil
 	}
-	return &vngcloud.ValidationError{Field: field, Reason: reason}
+	return &vngcloud.ValidationError{Operation: op, Field: field, Reason: reason}
 }
 
 // buildURL expands r.Path with r.Args and adds r.Query.
@@ -44,21 +44,24 @@ func (c *Core) buildURL(r *Request) (*url.URL, error) {
 	var b strings.Builder
 	rest, args := r.Path, r.Args
 	for {
-		i := strings.Index(rest, "{}")
-		if i < 0 {
+		i := strings.IndexByte(rest, '{')
+		j := strings.IndexByte(rest, '}')
+		if i < 0 || j < i {
 			break
 		}
 		if len(args) == 0 {
 			return nil, &vngcloud.ValidationError{Operation: r.Op, Field: "path", Reason: "more {} than arguments in " + r.Path}
 		}
-		if err := ValidateID("ID", args[0]); err != nil {
-			ve := err.(*vngcloud.ValidationError)
-			ve.Operation = r.Op
-			return nil, ve
+		field := rest[i+1 : j]
+		if field == "" {
+			field = "ID"
+		}
+		if err := ValidateID(r.Op, field, args[0]); err != nil {
+			return nil, err
 		}
 		b.WriteString(rest[:i])
 		b.WriteString(url.PathEscape(args[0]))
-		rest, args = rest[i+2:], args[1:]
+		rest, args = rest[j+1:], args[1:]
 	}
 	if len(args) != 0 {
 		return nil, &vngcloud.ValidationError{Operation: r.Op, Field: "path", Reason: "more arguments than {} in " + r.Path}

@@ -10,101 +10,172 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/vstorage-sdk/vngcloud"
 )
 
-// finish reads resp and decodes it into out, or builds the APIError.
-func (c *Core) finish(r *Request, ci *call, resp *http.Response, out any) error {
-	defer resp.Body.Close()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody))
-		ae := c.ResponseError(r, ci.attempts, resp, ci.scrub(body))
-		// The message is parsed from the body: a JSON escape may have
-		// hidden a credential from the byte search.
-		ae.Message, ae.Code = string(ci.scrub([]byte(ae.Message))), string(ci.scrub([]byte(ae.Code)))
-		return ae
-	}
-	body, err := readCapped(resp.Body, c.maxBody, resp.ContentLength)
-	if out == nil && err == nil {
-		// No answer is expected, but an HTML page in a 2xx is a proxy or a
-		// login page, not the service: the call did not do its work.
-		if t := bytes.TrimSpace(body); len(t) > 0 && t[0] == '<' {
-			return c.decodeError(r, resp, Decode(t, &struct{}{}))
-		}
-		return nil
-	}
-	if raw, ok := out.(*Raw); ok && err == nil {
-		*raw = Raw{StatusCode: resp.StatusCode, RequestID: requestID(resp.Header), Path: respPath(resp), Body: ci.scrub(body), Attempts: ci.attempts}
-		return nil
-	}
-	if err != nil {
-		ae := c.newError(r, resp)
-		ae.Err = err
-		if errors.Is(err, errTooLarge) {
-			ae.Message = fmt.Sprintf("the response is larger than %d bytes; raise the limit with vngcloud.WithMaxResponseSize", c.maxBody)
-		} else {
-			ae.Message = "reading the response failed: " + err.Error()
-		}
-		if r.Once {
-			// A 2xx came back, so the service acted; its answer is lost.
-			ae.MaybeApplied = true
-			ae.Hint = r.IfUnsure
-		}
-		return ae
-	}
-	if err := Decode(body, out); err != nil {
-		return c.decodeError(r, resp, err)
-	}
-	return nil
+// Service is what a service adds to the call path.
+type Service interface {
+	// Unwrap checks a successful answer and returns the bytes to decode:
+	// the body itself, or the payload inside the service's envelope (nil
+	// when there is none). A non-nil Failure refuses the answer.
+	Unwrap(r *Request, a *Answer) ([]byte, *Failure)
+	// Classify maps an error response's status, code and message to a
+	// sentinel and a hint; a nil kind leaves the status's own.
+	Classify(status int, code, message string) (kind error, hint string)
 }
 
-// decodeError reports a 2xx body that is not what the call expects. After
-// a call that is sent once, the change may have happened.
-func (c *Core) decodeError(r *Request, resp *http.Response, err error) *vngcloud.APIError {
-	ae := c.newError(r, resp)
-	ae.Message = err.Error()
-	ae.Err = err
-	if r.Once {
-		ae.MaybeApplied = true
+// plainJSON is the Service of an API whose answers are the JSON itself.
+type plainJSON struct{}
+
+func (plainJSON) Unwrap(_ *Request, a *Answer) ([]byte, *Failure) { return a.Body, nil }
+func (plainJSON) Classify(int, string, string) (error, string)    { return nil, "" }
+
+// Failure is what went wrong with a call, as the core or a service found
+// it. [Core.fail] turns it into the *vngcloud.APIError.
+type Failure struct {
+	Kind       error
+	Code       string
+	Message    string
+	Hint       string
+	Err        error
+	Body       []byte
+	RetryAfter time.Duration
+	// Refused says the call changed nothing: it was refused by the
+	// service or never reached it.
+	Refused bool
+	// Done says the change happened for certain (its answer is what is
+	// wrong).
+	Done bool
+	// Unknown says the outcome is unknown even for a call that is retried
+	// (an empty answer to a settings write). Without Refused or Done, the
+	// outcome of a call sent once is unknown.
+	Unknown bool
+}
+
+// Fail makes the error of a call that Do answered successfully but the
+// service still refuses (a key not in the list, a created key without its
+// secret), with what the core knows of the answer.
+func (c *Core) Fail(r *Request, f Failure) error { return c.fail(r, &f) }
+
+// fail makes every *vngcloud.APIError of a call: the one place where
+// MaybeApplied and the hint are decided.
+func (c *Core) fail(r *Request, f *Failure) *vngcloud.APIError {
+	if r.path == "" && r.Path != "" {
+		if u, err := c.buildURL(r); err == nil {
+			r.path = u.Path
+		}
+	}
+	ae := &vngcloud.APIError{Operation: r.Op, Method: r.Method, Path: r.path, Code: f.Code, Message: f.Message,
+		Kind: f.Kind, Body: f.Body, Err: f.Err, RetryAfter: f.RetryAfter}
+	if a := r.answer; a != nil {
+		ae.StatusCode, ae.RequestID = a.StatusCode, a.RequestID
+	}
+	ae.MaybeApplied = (r.Once || f.Unknown) && !f.Refused && !f.Done
+	switch {
+	case ae.MaybeApplied && r.IfUnsure != "":
 		ae.Hint = r.IfUnsure
+	case r.Method == http.MethodDelete && ae.Kind == vngcloud.ErrNotFound && r.attempts > 1:
+		ae.Hint = "an earlier attempt of this delete may have succeeded before its answer was lost: the resource is gone either way"
+	case f.Hint != "":
+		ae.Hint = f.Hint
+	case ae.Kind == vngcloud.ErrUnauthorized && ae.StatusCode != 0:
+		ae.Hint = "check the credentials or the token (a refreshable token source gets one new token and one more try; a static token none)"
+	case ae.Kind == vngcloud.ErrForbidden:
+		ae.Hint = "the identity's vIAM policies do not allow this action"
+	case ae.Kind == vngcloud.ErrRateLimited && ae.RetryAfter > 0:
+		ae.Hint = fmt.Sprintf("slow down; the service asked to wait %v", ae.RetryAfter)
+	case ae.Kind == vngcloud.ErrRateLimited:
+		ae.Hint = "slow down and try again later"
+	}
+	if c.log != nil && ae.MaybeApplied {
+		c.log.Debug("vngcloud: a change failed ambiguously", "op", r.Op, "status", ae.StatusCode)
 	}
 	return ae
 }
 
+// read reads resp (and closes it): a successful answer is recorded on r
+// for Unwrap; an error response becomes a Failure.
+func (c *Core) read(r *Request, resp *http.Response) ([]byte, *Failure) {
+	defer resp.Body.Close()
+	a := &Answer{StatusCode: resp.StatusCode, RequestID: requestID(resp.Header)}
+	r.answer = a
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody))
+		return nil, c.statusFailure(r, resp, r.scrub(body))
+	}
+	body, err := readCapped(resp.Body, c.maxBody, resp.ContentLength)
+	switch {
+	case errors.Is(err, errTooLarge):
+		return nil, &Failure{Err: err, Message: fmt.Sprintf("the response is larger than %d bytes; raise the limit with vngcloud.WithMaxResponseSize", c.maxBody)}
+	case err != nil:
+		return nil, &Failure{Err: err, Message: "reading the response failed: " + err.Error()}
+	}
+	if body == nil {
+		body = []byte{} // an empty answer, not an absent payload
+	}
+	a.Body = r.scrub(body)
+	return a.Body, nil
+}
+
+// statusFailure describes an error response.
+func (c *Core) statusFailure(r *Request, resp *http.Response, body []byte) *Failure {
+	f := &Failure{Body: body, Refused: resp.StatusCode < 500}
+	f.Code, f.Message = ParseErrorBody(body)
+	// The message is parsed from the body: a JSON escape may have hidden a
+	// credential from the byte search.
+	f.Code, f.Message = string(r.scrub([]byte(f.Code))), string(r.scrub([]byte(f.Message)))
+	if f.Message == "" {
+		f.Message = http.StatusText(resp.StatusCode)
+	}
+	f.Kind, f.Hint = c.svc.Classify(resp.StatusCode, f.Code, f.Message)
+	if f.Kind == nil {
+		f.Kind = KindForStatus(resp.StatusCode)
+	}
+	if d, ok := retryAfter(resp, c.now()); ok {
+		f.RetryAfter = d
+	}
+	if r.attempts > 1 {
+		f.Message += fmt.Sprintf(" (after %d attempts)", r.attempts)
+	}
+	return f
+}
+
+// decodeInto decodes a payload into out. A *struct{} expects nothing (but
+// refuses an HTML page); a nil payload decodes as nothing into a slice,
+// a pointer or raw JSON, and is refused for a struct.
+func decodeInto(payload []byte, out any) *Failure {
+	t := bytes.TrimSpace(payload)
+	if _, none := out.(*struct{}); none {
+		if len(t) > 0 && t[0] == '<' {
+			err := Decode(t, out)
+			return &Failure{Message: err.Error(), Err: err}
+		}
+		return nil
+	}
+	if payload == nil || len(t) == 4 && string(t) == "null" {
+		v := reflect.ValueOf(out).Elem()
+		switch {
+		case v.Kind() == reflect.Struct:
+			return &Failure{Message: "the response reports success but carries no data"}
+		case v.Kind() == reflect.Slice && v.Type() != rawJSON:
+			v.Set(reflect.MakeSlice(v.Type(), 0, 0)) // nothing to list: an empty list
+		}
+		return nil
+	}
+	if err := Decode(payload, out); err != nil {
+		return &Failure{Message: err.Error(), Err: err}
+	}
+	return nil
+}
+
 var errTooLarge = errors.New("response too large")
 
-// Raw receives a successful response undecoded: pass a *Raw as Do's out
-// when the service wraps its answers in an envelope of its own and must
-// see the body, the status and the request ID to judge success. The
-// credentials the request carried are replaced in Body by
-// vngcloud.Redacted, as in error bodies.
-type Raw struct {
-	StatusCode int
-	RequestID  string
-	Path       string
-	Body       []byte
-	// Attempts is how many times the request was sent.
-	Attempts int
-}
-
-// GoneHint is the hint for a DELETE that found nothing to delete on a
-// retry: the earlier attempt, whose answer was lost, may have deleted it.
-// It returns "" in every other case.
-func GoneHint(r *Request, attempts int, kind error) string {
-	if r.Method != http.MethodDelete || kind != vngcloud.ErrNotFound || attempts < 2 {
-		return ""
-	}
-	return "an earlier attempt of this delete may have succeeded before its answer was lost: the resource is gone either way"
-}
-
-// Error starts an APIError about this response for r, for a service that
-// refuses a 2xx answer (an envelope with success:false, a missing field).
-func (raw *Raw) Error(r *Request) *vngcloud.APIError {
-	return &vngcloud.APIError{Operation: r.Op, Method: r.Method, Path: raw.Path, StatusCode: raw.StatusCode, RequestID: raw.RequestID}
-}
+var rawJSON = reflect.TypeFor[json.RawMessage]()
 
 // ErrEmptyBody is the cause (DecodeError.Err) when a successful response
 // has no body where JSON was expected.
@@ -180,60 +251,6 @@ func Decode(body []byte, out any) error {
 		return &DecodeError{Reason: fmt.Sprintf("the response has an unexpected shape: %s is a JSON %s, expected %s", field, te.Value, te.Type), Err: err}
 	}
 	return &DecodeError{Reason: "the response could not be decoded: " + err.Error(), Err: err}
-}
-
-func (c *Core) newError(r *Request, resp *http.Response) *vngcloud.APIError {
-	return &vngcloud.APIError{
-		Operation:  r.Op,
-		Method:     r.Method,
-		Path:       respPath(resp),
-		StatusCode: resp.StatusCode,
-		RequestID:  requestID(resp.Header),
-	}
-}
-
-func respPath(resp *http.Response) string {
-	if resp.Request != nil && resp.Request.URL != nil {
-		return resp.Request.URL.Path
-	}
-	return ""
-}
-
-// ResponseError builds the APIError for an error response whose body has
-// been read. Services call it too, for errors inside a 200 envelope.
-func (c *Core) ResponseError(r *Request, attempts int, resp *http.Response, body []byte) *vngcloud.APIError {
-	ae := c.newError(r, resp)
-	ae.Body = body
-	ae.Code, ae.Message = ParseErrorBody(body)
-	if ae.Message == "" {
-		ae.Message = http.StatusText(resp.StatusCode)
-	}
-	ae.Kind = KindForStatus(resp.StatusCode)
-	if d, ok := retryAfter(resp, c.now()); ok {
-		ae.RetryAfter = d
-	}
-	if attempts > 1 {
-		ae.Message += fmt.Sprintf(" (after %d attempts)", attempts)
-	}
-	switch {
-	case r.Once && resp.StatusCode >= 500:
-		ae.MaybeApplied = true
-		ae.Hint = r.IfUnsure
-	case GoneHint(r, attempts, ae.Kind) != "":
-		ae.Hint = GoneHint(r, attempts, ae.Kind)
-	case ae.Kind == vngcloud.ErrUnauthorized:
-		ae.Hint = "check the credentials or the token (a refreshable token source gets one new token and one more try; a static token none)"
-	case ae.Kind == vngcloud.ErrForbidden:
-		ae.Hint = "the identity's vIAM policies do not allow this action"
-	case ae.Kind == vngcloud.ErrRateLimited && ae.RetryAfter > 0:
-		ae.Hint = fmt.Sprintf("slow down; the service asked to wait %v", ae.RetryAfter)
-	case ae.Kind == vngcloud.ErrRateLimited:
-		ae.Hint = "slow down and try again later"
-	}
-	if c.log != nil && r.Once && ae.MaybeApplied {
-		c.log.Debug("vngcloud: non-idempotent call failed ambiguously", "op", r.Op, "status", resp.StatusCode)
-	}
-	return ae
 }
 
 func requestID(h http.Header) string {
@@ -416,8 +433,8 @@ func sentCredentials(auth string) [][]byte {
 
 // scrub returns b with every credential the request carried replaced by
 // vngcloud.Redacted (b itself when there is none).
-func (ci *call) scrub(b []byte) []byte {
-	for _, s := range ci.sent {
+func (r *Request) scrub(b []byte) []byte {
+	for _, s := range r.sent {
 		if bytes.Contains(b, s) {
 			b = bytes.ReplaceAll(b, s, []byte(vngcloud.Redacted))
 		}

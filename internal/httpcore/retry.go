@@ -2,57 +2,67 @@ package httpcore
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"math"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
-
-	"github.com/hashicorp/go-retryablehttp"
 )
 
-// checkRetry is the retry policy. A request marked Once is never retried.
-// Others are retried on connection errors, 429 and 5xx except 501 (the
-// retryablehttp default), never after the context is done, never after a
-// refused redirect, and not when the wait the server asks for is longer
-// than the retry cap or than what is left of the context's deadline.
-func (c *Core) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctx.Err() != nil {
-		return false, ctx.Err()
-	}
-	if err == nil && resp.StatusCode < 500 && resp.StatusCode != http.StatusTooManyRequests {
-		return false, nil // the common case: an answer that is not retried
-	}
-	if ci := callFrom(ctx); ci != nil && ci.once {
-		return false, nil
-	}
-	if err != nil {
-		var re *redirectError
-		if errors.As(err, &re) {
-			return false, nil
-		}
-	}
-	retry, _ := retryablehttp.DefaultRetryPolicy(ctx, resp, err)
-	if !retry {
-		return false, nil
+// retry is the retry policy: it says whether attempt n (0-based) is
+// followed by another and after what wait. A request marked Once is never
+// retried. Others are retried on connection errors, 429 and 5xx except
+// 501, at most c.retries times, never after the context is done, never
+// after a refused redirect or a certificate the client does not trust,
+// and not when the wait the server asks for is longer than the retry cap
+// or than what is left of the context's deadline.
+func (c *Core) retry(ctx context.Context, r *Request, n int, resp *http.Response, err error) (time.Duration, bool) {
+	switch {
+	case ctx.Err() != nil, r.Once, n >= c.retries:
+		return 0, false
+	case err != nil && !retryableError(err):
+		return 0, false
+	case err == nil && resp.StatusCode != http.StatusTooManyRequests &&
+		(resp.StatusCode < 500 || resp.StatusCode == http.StatusNotImplemented):
+		return 0, false
 	}
 	if resp != nil {
 		if wait, ok := retryAfter(resp, c.now()); ok {
 			if wait > c.waitMax {
-				return false, nil
+				return 0, false
 			}
 			if dl, ok := ctx.Deadline(); ok && dl.Sub(c.now()) < wait {
-				return false, nil
+				return 0, false
 			}
 		}
 	}
-	return true, nil
+	return c.wait(c.waitMin, c.waitMax, n, resp), true
+}
+
+// retryableError reports transport errors worth another attempt: not a
+// refused redirect, a malformed request or an untrusted certificate, which
+// would fail the same way again.
+func retryableError(err error) bool {
+	var re *redirectError
+	var ce *tls.CertificateVerificationError
+	var ua x509.UnknownAuthorityError
+	var he x509.HostnameError
+	switch {
+	case errors.As(err, &re), errors.As(err, &ce), errors.As(err, &ua), errors.As(err, &he):
+		return false
+	}
+	msg := err.Error()
+	return !strings.Contains(msg, "unsupported protocol scheme") && !strings.Contains(msg, "invalid header") &&
+		!strings.Contains(msg, "stopped after")
 }
 
 // backoff is exponential with jitter: attempt n waits a random time in
 // [d/2, d] with d = min·2ⁿ capped at max; a Retry-After header on a 429 or
-// 503 is honoured instead (checkRetry has already refused waits above max).
+// 503 is honoured instead (retry has already refused waits above max).
 func (c *Core) backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
 	if resp != nil {
 		if wait, ok := retryAfter(resp, c.now()); ok {
