@@ -5,6 +5,9 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/vstorage-sdk/vngcloud"
+	"github.com/vstorage-sdk/vngcloud/viam"
 )
 
 func listall(t *testing.T, args ...string) (int, string, string) {
@@ -38,5 +41,32 @@ func TestUsage(t *testing.T) {
 		if code, _, _ := listall(t, args...); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
+	}
+}
+
+// TestAccessToken: with a bearer token in VNGCLOUD_ACCESS_TOKEN (and the
+// endpoints given, which win over the console hosts it selects) the
+// examples use it as is.
+func TestAccessToken(t *testing.T) {
+	t.Parallel()
+	off := startOffline(nil, "")
+	t.Cleanup(off.close)
+	cc, err := viam.NewClientCredentials(off.clientID, off.secret, vngcloud.WithEndpoint(off.iam.URL()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := cc.Token(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"VNGCLOUD_ACCESS_TOKEN": tok.Reveal(), "VNGCLOUD_IAM_ENDPOINT": off.iam.URL(),
+		"VNGCLOUD_VSTORAGE_ENDPOINT": off.st.URL(), "VNGCLOUD_PROJECT_ID": off.projectID}
+	var so, se bytes.Buffer
+	code := runWith(context.Background(), nil, func(k string) string { return env[k] }, &so, &se, nil)
+	if code != 0 || strings.Contains(so.String(), "demo:") || !strings.Contains(so.String(), "project demo-project") {
+		t.Fatalf("exit %d\n%s\n%s", code, so.String(), se.String())
+	}
+	if off.iam.TokensIssued() != 1 {
+		t.Fatalf("%d tokens issued: the examples did not use the one given", off.iam.TokensIssued())
 	}
 }

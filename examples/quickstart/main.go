@@ -13,8 +13,9 @@
 //	go run ./examples/quickstart --restrict --dry-run
 //
 // Against your account (a service account allowed to manage vStorage and,
-// for --restrict, service accounts and policies), or with a bearer token
-// in VNGCLOUD_ACCESS_TOKEN:
+// for --restrict, service accounts and policies), or with a console
+// session's bearer token in VNGCLOUD_ACCESS_TOKEN (then the clients use the
+// console hosts, vngcloud.WithConsoleHosts):
 //
 //	export VNGCLOUD_CLIENT_ID=... VNGCLOUD_CLIENT_SECRET=... VNGCLOUD_PROJECT_ID=...
 //	go run ./examples/quickstart --restrict --bucket my-app-data

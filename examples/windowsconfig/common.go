@@ -97,6 +97,10 @@ func connect(getenv func(string) string, f commonFlags, stderr io.Writer, o *off
 	switch {
 	case (id == "") != (secret == ""):
 		return nil, fmt.Errorf("set both VNGCLOUD_CLIENT_ID and VNGCLOUD_CLIENT_SECRET to use your account, or neither for the offline demo")
+	case id == "" && token != "":
+		// A console session's token: the console hosts, unless the
+		// endpoints are given.
+		opts = append(opts, vngcloud.WithConsoleHosts())
 	case id == "" && token == "":
 		if o == nil {
 			o, c.own = startOffline(nil, ""), true
