@@ -2,8 +2,9 @@
 # test.sh runs every check of this repository, the same way on a laptop and
 # in CI: it installs what the tests drive (s3cmd, rclone, the AWS CLI,
 # versitygw) and staticcheck, checks formatting, go.mod (go mod tidy
-# -diff), go vet and staticcheck, and runs all tests with the race
-# detector.
+# -diff), go vet and staticcheck, runs all tests with the race detector and
+# the SDK's debug log on, and searches their whole output for the tests'
+# secrets.
 #
 # usage: .ci/test.sh [--light]
 #
@@ -163,6 +164,10 @@ run "staticcheck" "$BIN_DIR/staticcheck" ./...
 await apt
 await versitygw
 run "tool versions" .ci/install-test-tools.sh report
-run "go test -race" bash -o pipefail -c "go test -race -count=1 -timeout 12m -json ./... | '$work/testreport'"
+# The SDK's debug log is on for this run (-tags vngcloud_debuglog), and its
+# whole output is then searched for the tests' secrets and tokens
+# (docs/RELIABILITY.md, "The whole test suite").
+run "go test -race" bash -o pipefail -c "go test -race -count=1 -timeout 12m -json -tags vngcloud_debuglog ./... | tee '$work/suite.json' | '$work/testreport'"
+run "secret search over the whole test output" env RELIABILITY_SUITE_LOG="$work/suite.json" go test -count=1 -run '^TestSuiteLogHasNoSecrets$' -v ./internal/reliability
 summary
 printf '\nall checks passed\n'

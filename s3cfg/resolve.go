@@ -369,7 +369,7 @@ func (c *Config) postChecks() error {
 		return &OptionError{Key: "socket_timeout", Msg: "timestamp too large to convert to C _PyTime_t", ExitCode: ExitGeneral}
 	}
 	if c.opt("encrypt").text == "True" && c.opt("gpg_passphrase").text == "" {
-		return &OptionError{Key: "encrypt", Msg: "Encryption requested but no passphrase set in config file.", ExitCode: ExitConfig}
+		return &OptionError{Key: "encrypt", Msg: "Encryption requested but no passphrase set in config file. Please re-run 's3cmd --configure' and supply it.", ExitCode: ExitConfig}
 	}
 	return nil
 }

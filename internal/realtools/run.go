@@ -407,6 +407,20 @@ var (
 // namespace, or nil where that is not possible here; see unshareNet.
 func NetNS() []string { return unshareNet() }
 
+// RequireNetNS returns NetNS's prefix for a test that must not run its tool
+// with network access; where none works it skips the test, or fails it
+// when CI is set, as a missing tool does.
+func RequireNetNS(t testing.TB) []string {
+	t.Helper()
+	p := unshareNet()
+	if p == nil {
+		skipOrFatal(t, "no network namespace: neither `unshare -n` nor `unshare -rn` works here "+
+			"(unshare is in util-linux; unprivileged use needs user namespaces, for example sysctl "+
+			"kernel.apparmor_restrict_unprivileged_userns=0 on Ubuntu 24.04, or run the tests as root)")
+	}
+	return p
+}
+
 // unshareNet returns the command prefix that runs a program in a new network
 // namespace (["/usr/bin/unshare", "-n"], or with -r when that is needed to
 // be allowed), or nil when neither works here. The probe runs once.

@@ -294,9 +294,7 @@ func TestDumpConfig(t *testing.T) {
 	mustContain(t, "bad bool stderr", stderr, "must be Yes or No")
 
 	t.Run("empty keys inside unshare", func(t *testing.T) {
-		if unshareNet() == nil {
-			t.Skip("unshare -n is not usable here")
-		}
+		RequireNetNS(t)
 		// Outside a network namespace s3cmd would now ask 169.254.169.254.
 		empty := WriteFile(t, dir, "empty.s3cfg", "[default]\naccess_key =\nsecret_key =\n")
 		_, stderr, code := RunDumpConfig(t, empty)

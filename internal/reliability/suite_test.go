@@ -1,6 +1,9 @@
 package reliability
 
 import (
+	"bytes"
+	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -83,22 +86,26 @@ func TestSuiteSecretsAreUsed(t *testing.T) {
 
 // TestSuiteLogHasNoSecrets searches the output of a whole test-suite run
 // for the secrets above and for the shapes of the test servers' random
-// ones. It runs only when RELIABILITY_SUITE_LOG names that output, made
-// with the SDK's debug log on (the build tag vngcloud_debuglog gives every
-// client without a logger one that writes to stderr):
+// ones. It needs that output, made with the SDK's debug log on (the build
+// tag vngcloud_debuglog gives every client without a logger one that
+// writes to stderr), named by RELIABILITY_SUITE_LOG; the test command
+// (.ci/test.sh) makes it and runs this test over it
+// (TestTestCommandSearchesSuiteLog checks that it does). By hand:
 //
 //	go test -count=1 -v -tags vngcloud_debuglog ./... > /tmp/suite.log 2>&1
 //	RELIABILITY_SUITE_LOG=/tmp/suite.log go test -count=1 -v -run TestSuiteLogHasNoSecrets ./internal/reliability
+//
+// Inside that whole-suite run itself, where no log exists yet, it skips.
 func TestSuiteLogHasNoSecrets(t *testing.T) {
 	path := os.Getenv("RELIABILITY_SUITE_LOG")
 	if path == "" {
-		t.Skip("set RELIABILITY_SUITE_LOG to the output of go test -v ./...")
+		t.Skip("RELIABILITY_SUITE_LOG is not set: the test command runs this test over the whole suite's output (see .ci/test.sh)")
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := string(b)
+	log := suiteOutput(b)
 	if !strings.Contains(log, "=== RUN") {
 		t.Fatalf("%s is not the output of go test -v", path)
 	}
@@ -120,4 +127,56 @@ func TestSuiteLogHasNoSecrets(t *testing.T) {
 	}
 	t.Logf("searched %d bytes of suite output (%d lines, %d debug lines of the SDK) for %d fixed secrets and %d patterns: %d hits",
 		len(log), strings.Count(log, "\n"), debug, len(suiteSecrets), len(suitePatterns), hits)
+}
+
+// TestTestCommandSearchesSuiteLog: the test command runs the whole suite
+// with the SDK's debug log on, keeps its -v output, and runs
+// TestSuiteLogHasNoSecrets over it, so that the search is not skipped in
+// CI for want of a variable nobody sets.
+func TestTestCommandSearchesSuiteLog(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", ".ci", "test.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := string(b)
+	var suite, search bool
+	for _, line := range strings.Split(script, "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		if strings.Contains(line, "go test") && strings.Contains(line, "-tags vngcloud_debuglog") &&
+			(strings.Contains(line, " -v ") || strings.Contains(line, " -json ")) && strings.Contains(line, "./...") &&
+			(strings.Contains(line, ">") || strings.Contains(line, "tee ")) {
+			suite = true
+		}
+		if suite && strings.Contains(line, "RELIABILITY_SUITE_LOG=") && strings.Contains(line, "go test") &&
+			strings.Contains(line, "TestSuiteLogHasNoSecrets") && strings.Contains(line, "./internal/reliability") {
+			search = true
+		}
+	}
+	if !suite || !search {
+		t.Fatalf(".ci/test.sh does not run the whole suite with -v or -json and -tags vngcloud_debuglog into a log (%v) and then TestSuiteLogHasNoSecrets over it (%v)", suite, search)
+	}
+}
+
+// suiteOutput returns the text of a go test -v log, or of a go test -json
+// stream (the Output of its events, in order).
+func suiteOutput(b []byte) string {
+	if t := bytes.TrimSpace(b); len(t) == 0 || t[0] != '{' {
+		return string(b)
+	}
+	var out strings.Builder
+	dec := json.NewDecoder(bytes.NewReader(b))
+	for {
+		var ev struct{ Output string }
+		if err := dec.Decode(&ev); err != nil {
+			if err != io.EOF {
+				// Not JSON after all (or cut short): search the bytes.
+				return string(b)
+			}
+			return out.String()
+		}
+		out.WriteString(ev.Output)
+	}
 }

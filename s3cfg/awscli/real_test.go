@@ -197,10 +197,7 @@ func TestAWSReadsTrickyValues(t *testing.T) {
 func TestAWSCLI29IgnoresEndpointURL(t *testing.T) {
 	t.Parallel()
 	aws := realtools.AWS(t)
-	netns := realtools.NetNS()
-	if netns == nil {
-		t.Skip("unshare -n is not usable here; the CLI must not run with network access for this test")
-	}
+	netns := realtools.RequireNetNS(t) // the CLI must not run with network access for this test
 	home := t.TempDir()
 	p := awscli.Profile{VStorage: s3cfg.VStorage{AccessKey: "AKIGNORED", SecretKey: "secret", Region: "HCM04", Endpoint: "http://127.0.0.1:9", PathStyle: true}}
 	cred, conf := filepath.Join(home, "credentials"), filepath.Join(home, "config")

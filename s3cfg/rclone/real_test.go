@@ -250,10 +250,7 @@ func TestRcloneReadsTrickyValues(t *testing.T) {
 func TestDestinationMatchesRclone(t *testing.T) {
 	t.Parallel()
 	bin := realtools.Rclone(t)
-	netns := realtools.NetNS()
-	if netns == nil {
-		t.Skip("no network namespace available to run rclone without a config file in")
-	}
+	netns := realtools.RequireNetNS(t) // rclone runs without a config file
 	if runtime.GOOS != "linux" {
 		t.Skip("the rules compared are Linux's")
 	}
