@@ -154,10 +154,10 @@ if $light; then
 	exit 0
 fi
 
-# Compile every package and test package with -race now, while the
-# installs run: go list -export compiles (into Go's cache, which go test
-# then reuses) without linking a binary.
-compile_race() { go list -export -deps -test -race ./... >/dev/null; }
+# Compile every package and test package as go test -race does below (same
+# flags and tags) now, while the installs run: go list -export compiles into
+# Go's cache, which go test then reuses, without linking a binary.
+compile_race() { go list -export -deps -test -race -tags vngcloud_debuglog ./... >/dev/null; }
 run "compile with -race" compile_race
 await staticcheck
 run "staticcheck" "$BIN_DIR/staticcheck" ./...
