@@ -393,14 +393,6 @@ func (s *ccState) fetch(ctx context.Context) (vngcloud.Secret, time.Duration, er
 	return tok, time.Duration(life) * time.Second, nil
 }
 
-func mustPath(u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
-		return ""
-	}
-	return p.Path
-}
-
 // tokenService is the token endpoint's part of the call path: refused
 // credentials are ErrUnauthorized, with a hint that names the client ID
 // (never the secret).
