@@ -2,6 +2,8 @@
 // connection to the cloud or to in-memory services, the common flags, and
 // the step printer. It uses the public API only.
 
+//lint:file-ignore U1000 each example uses only part of this shared file
+
 package main
 
 import (
