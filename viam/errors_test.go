@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/jarcoal/httpmock"
 
 	"github.com/vstorage-sdk/vngcloud"
+	"github.com/vstorage-sdk/vngcloud/internal/reliability"
 )
 
 // callCase is one public method, the route it calls first, and what it
@@ -374,4 +376,20 @@ func TestInvalidInputSendsNothing(t *testing.T) {
 		}
 	}
 	want(t, "requests", h.mt.GetTotalCallCount(), 0)
+}
+
+// TestCallCasesCoverEveryMethod: every exported method of Client that
+// takes a context (found by reflection) has a case in callCases, so a new
+// endpoint cannot be left out of the failure paths. See CONTRIBUTING.md.
+func TestCallCasesCoverEveryMethod(t *testing.T) {
+	t.Parallel()
+	have := map[string]bool{}
+	for _, cc := range callCases(t) {
+		have[cc.name] = true
+	}
+	for _, m := range reliability.NetworkMethods(reflect.TypeFor[*Client]()) {
+		if !have[m] {
+			t.Errorf("viam.Client.%s has no case in callCases (errors_test.go): add one with its fixture", m)
+		}
+	}
 }

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/vstorage-sdk/vngcloud/internal/reliability"
 )
 
 // routeCase is one method of the client: how to call it, the one request
@@ -311,5 +313,23 @@ func TestListRegionsSendsNoRegionHeaders(t *testing.T) {
 		AccountURL: "https://hcm04-account.internal.example", AuthHost: "https://hcm04-vstorage.vngcloud.vn", Status: 1}
 	if len(regions) != 2 || regions[1] != want || regions[0].ID != han02ID {
 		t.Fatalf("regions = %+v", regions)
+	}
+}
+
+// TestRouteTableCoversEveryMethod: every exported method of Client that
+// takes a context (found by reflection) has a case in routeCases, so a new
+// endpoint cannot be left out. The calls on GET regions, which send no
+// region headers, are checked by TestListRegionsSendsNoRegionHeaders,
+// TestRegionID* and the S3Endpoint tests instead. See CONTRIBUTING.md.
+func TestRouteTableCoversEveryMethod(t *testing.T) {
+	t.Parallel()
+	have := map[string]bool{"ListRegions": true, "RegionID": true, "S3Endpoint": true}
+	for _, tc := range routeCases() {
+		have[tc.name] = true
+	}
+	for _, m := range reliability.NetworkMethods(reflect.TypeFor[*Client]()) {
+		if !have[m] {
+			t.Errorf("vstorage.Client.%s has no case in routeCases (requests_test.go): add one with its fixture", m)
+		}
 	}
 }

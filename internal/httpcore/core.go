@@ -130,7 +130,8 @@ func (c *Core) Settings() settings.Settings { return c.settings }
 // Endpoint returns the base URL requests are resolved against.
 func (c *Core) Endpoint() string { return c.base.String() }
 
-// Request is one call to a service.
+// Request is one call to a service. Do records on it what it learns while
+// sending, for the errors made after: a Request serves one call at a time.
 type Request struct {
 	// Op names the call in errors and logs, for example
 	// "vstorage.CreateS3Key".

@@ -30,7 +30,7 @@ func (c *Core) send(ctx context.Context, r *Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.path, r.host = u.Path, u.Host
+	r.path, r.host, r.attempts, r.answer, r.sent = u.Path, u.Host, 0, nil, nil
 	resent := false
 	for {
 		var tok vngcloud.Secret

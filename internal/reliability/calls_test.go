@@ -76,6 +76,14 @@ var calls = []call{
 			}
 			return c.RegionID(ctx)
 		}},
+	{name: "vstorage.S3Endpoint", method: "GET", path: st("regions"),
+		run: func(ctx context.Context, e *env) (any, error) {
+			c, err := e.newStorage() // a client that has not looked its region up yet
+			if err != nil {
+				return nil, err
+			}
+			return c.S3Endpoint(ctx)
+		}},
 	{name: "vstorage.ListProjects", method: "GET", path: st("projects"),
 		run: func(ctx context.Context, e *env) (any, error) { return e.stc.ListProjects(ctx) }},
 	{name: "vstorage.GetProject", method: "GET", path: st("projects"),
