@@ -404,18 +404,18 @@ func (tokenService) Unwrap(_ *httpcore.Request, a *httpcore.Answer) ([]byte, *ht
 }
 
 // Classify maps the token service's refusals.
-func (t tokenService) Classify(status int, code, _ string) (error, string) {
+func (t tokenService) Classify(status int, code, _ string) (hint string, kind error) {
 	switch {
 	case authFailureCodes[code] || status == http.StatusUnauthorized:
 		hint := fmt.Sprintf("check VNGCLOUD_CLIENT_ID (client ID %q) and the client secret (VNGCLOUD_CLIENT_SECRET)", t.s.clientID)
 		if code == "TOO_MANY_FAILED_LOGINS" {
 			hint = "too many failed logins: wait before trying again, then " + hint
 		}
-		return vngcloud.ErrUnauthorized, hint
+		return hint, vngcloud.ErrUnauthorized
 	case status == http.StatusBadRequest || status == http.StatusUnprocessableEntity:
-		return nil, fmt.Sprintf("the token endpoint refused the request form; check the token URL (%s) or try the other variant with viam.WithTokenVariant", t.s.tokenURL)
+		return fmt.Sprintf("the token endpoint refused the request form; check the token URL (%s) or try the other variant with viam.WithTokenVariant", t.s.tokenURL), nil
 	case status == http.StatusNotFound || status == http.StatusGone:
-		return nil, fmt.Sprintf("no token endpoint at %s; check the endpoint or viam.WithTokenURL", t.s.tokenURL)
+		return fmt.Sprintf("no token endpoint at %s; check the endpoint or viam.WithTokenURL", t.s.tokenURL), nil
 	}
-	return nil, ""
+	return "", nil
 }

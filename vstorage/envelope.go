@@ -115,15 +115,15 @@ func (s service) refusal(body []byte, code string) *httpcore.Failure {
 
 // Classify maps the vStorage code or message of an HTTP error response
 // to a sentinel more precise than its status.
-func (s service) Classify(status int, code, msg string) (error, string) {
-	kind, hint := s.kindFor(code, msg)
+func (s service) Classify(status int, code, msg string) (hint string, kind error) {
+	kind, hint = s.kindFor(code, msg)
 	if status >= 500 {
 		kind = nil
 	}
 	if hint == "" && (kind == vngcloud.ErrForbidden || kind == nil && status == http.StatusForbidden) {
 		hint = fmt.Sprintf("the identity's vIAM policies do not allow this vStorage action, or the project is not in region %s (the region headers were sent)", s.region)
 	}
-	return kind, hint
+	return hint, kind
 }
 
 // ambiguousCode reports envelope codes that leave a change's outcome

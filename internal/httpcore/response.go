@@ -26,14 +26,14 @@ type Service interface {
 	Unwrap(r *Request, a *Answer) ([]byte, *Failure)
 	// Classify maps an error response's status, code and message to a
 	// sentinel and a hint; a nil kind leaves the status's own.
-	Classify(status int, code, message string) (kind error, hint string)
+	Classify(status int, code, message string) (hint string, kind error)
 }
 
 // plainJSON is the Service of an API whose answers are the JSON itself.
 type plainJSON struct{}
 
 func (plainJSON) Unwrap(_ *Request, a *Answer) ([]byte, *Failure) { return a.Body, nil }
-func (plainJSON) Classify(int, string, string) (error, string)    { return nil, "" }
+func (plainJSON) Classify(int, string, string) (string, error)    { return "", nil }
 
 // Failure is what went wrong with a call, as the core or a service found
 // it. [Core.fail] turns it into the *vngcloud.APIError.
@@ -132,7 +132,7 @@ func (c *Core) statusFailure(r *Request, resp *http.Response, body []byte) *Fail
 	if f.Message == "" {
 		f.Message = http.StatusText(resp.StatusCode)
 	}
-	f.Kind, f.Hint = c.svc.Classify(resp.StatusCode, f.Code, f.Message)
+	f.Hint, f.Kind = c.svc.Classify(resp.StatusCode, f.Code, f.Message)
 	if f.Kind == nil {
 		f.Kind = KindForStatus(resp.StatusCode)
 	}
