@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/vstorage-sdk/vngcloud"
-	"github.com/vstorage-sdk/vngcloud/internal/realtools"
 	"github.com/vstorage-sdk/vngcloud/internal/safefile"
+	"github.com/vstorage-sdk/vngcloud/internal/testsupport/realtools"
 	"github.com/vstorage-sdk/vngcloud/vstorage/region"
 )
 

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vstorage-sdk/vngcloud/internal/realtools"
+	"github.com/vstorage-sdk/vngcloud/internal/testsupport/realtools"
 )
 
 // -update rewrites testdata/corpus/*.want from the real s3cmd.
@@ -63,7 +63,7 @@ func realDump(t *testing.T, path string) dumpResult {
 
 // realDumpStderr runs "s3cmd -c path --dump-config" with LANG=C.UTF-8,
 // stdout a pipe, a fresh HOME and corpusEnv, inside "unshare -n" (so
-// nothing can reach the network), through internal/realtools.
+// nothing can reach the network), through internal/testsupport/realtools.
 func realDumpStderr(t *testing.T, path string) (dumpResult, string) {
 	t.Helper()
 	data, err := os.ReadFile(path)

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vstorage-sdk/vngcloud/internal/realtools"
+	"github.com/vstorage-sdk/vngcloud/internal/testsupport/realtools"
 	"github.com/vstorage-sdk/vngcloud/s3cfg"
 	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
 )

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vstorage-sdk/vngcloud/internal/realtools"
+	"github.com/vstorage-sdk/vngcloud/internal/testsupport/realtools"
 )
 
 func rotate(t *testing.T, off *offline, args ...string) (int, string, string) {

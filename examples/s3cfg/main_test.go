@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vstorage-sdk/vngcloud/internal/realtools"
+	"github.com/vstorage-sdk/vngcloud/internal/testsupport/realtools"
 )
 
 // corpusEnv must match s3cfg's corpus tests: the variables the "$NAME"

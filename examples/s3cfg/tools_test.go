@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vstorage-sdk/vngcloud/internal/realtools"
+	"github.com/vstorage-sdk/vngcloud/internal/testsupport/realtools"
 )
 
 const toolSecret = `tool#Secret;with="quotes'` + "`and%more"

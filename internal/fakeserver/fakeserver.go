@@ -1,5 +1,6 @@
 // Package fakeserver is the machinery shared by the in-memory test servers
-// viamtest and vstoragetest: fault injection (fail, delay, drop the
+// viamtest and vstoragetest, shipped with them (so it imports neither
+// testing nor any file): fault injection (fail, delay, drop the
 // connection before or after the server acted, truncate, oversize) and a
 // record of the calls received. A service plugs its own handler in with
 // [Wrap]; everything here is independent of the service's API.
@@ -34,7 +35,10 @@ const (
 )
 
 // Fault describes what to do to the next matching calls. The zero values
-// of the optional fields mean "leave alone".
+// of the optional fields mean "leave alone". Users see it as
+// viamtest.Fault, which has the same fields (converted with Fault(f): the
+// compiler refuses the conversion when the two differ), and whose
+// documentation is the reference.
 type Fault struct {
 	// Method matches the HTTP method; empty matches any.
 	Method string
@@ -68,7 +72,8 @@ func (f *Fault) matches(r *http.Request) bool {
 	return (f.Method == "" || strings.EqualFold(f.Method, r.Method)) && (f.Path == "" || strings.Contains(r.URL.Path, f.Path))
 }
 
-// Call is one request the server received.
+// Call is one request the server received. Users see it as viamtest.Call,
+// which has the same fields (converted with viamtest.Call(c)).
 type Call struct {
 	// Method is the HTTP method.
 	Method string

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vstorage-sdk/vngcloud/internal/realtools"
+	"github.com/vstorage-sdk/vngcloud/internal/testsupport/realtools"
 )
 
 // botocoreCorpus are files on which the port of configparser's reading

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/vstorage-sdk/vngcloud"
-	"github.com/vstorage-sdk/vngcloud/internal/realtools"
+	"github.com/vstorage-sdk/vngcloud/internal/testsupport/realtools"
 	"github.com/vstorage-sdk/vngcloud/s3cfg"
 	"github.com/vstorage-sdk/vngcloud/s3cfg/awscli"
 )

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/vstorage-sdk/vngcloud"
-	"github.com/vstorage-sdk/vngcloud/internal/realtools"
+	"github.com/vstorage-sdk/vngcloud/internal/testsupport/realtools"
 	"github.com/vstorage-sdk/vngcloud/s3cfg"
 	"github.com/vstorage-sdk/vngcloud/s3cfg/rclone"
 )

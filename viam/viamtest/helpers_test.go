@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/vstorage-sdk/vngcloud"
-	"github.com/vstorage-sdk/vngcloud/internal/fakeserver"
+	"github.com/vstorage-sdk/vngcloud/internal/testsupport/fixtures"
 	"github.com/vstorage-sdk/vngcloud/viam/viamtest"
 )
 
@@ -23,8 +23,8 @@ func newServer(t testing.TB) *viamtest.Server {
 
 // The fixture and shape helpers are shared with the other fake's tests.
 var (
-	checkShape = fakeserver.CheckShape
-	checkSame  = fakeserver.CheckSame
+	checkShape = fixtures.CheckShape
+	checkSame  = fixtures.CheckSame
 )
 
 // raw sends one request and returns the status and body.

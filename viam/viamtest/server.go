@@ -22,31 +22,6 @@ import (
 	"github.com/vstorage-sdk/vngcloud/internal/fakeserver"
 )
 
-// Fault describes what to do to the next matching calls: answer a status,
-// wait, drop the connection before or after the server acted, truncate or
-// pad the answer. See [Server.Inject].
-type Fault = fakeserver.Fault
-
-// Call is one request the server received, as [Server.Calls] reports it.
-// Its Header never holds the Authorization header.
-type Call = fakeserver.Call
-
-// Drop says whether and when a [Fault] closes the connection without an
-// answer.
-type Drop = fakeserver.Drop
-
-// Values of [Fault].Drop.
-const (
-	// NoDrop answers normally.
-	NoDrop = fakeserver.NoDrop
-	// DropBeforeAct closes the connection before the server does anything:
-	// the change did not happen.
-	DropBeforeAct = fakeserver.DropBeforeAct
-	// DropAfterAct lets the server act, then closes the connection without
-	// answering: the change happened but the caller cannot know.
-	DropAfterAct = fakeserver.DropAfterAct
-)
-
 // DefaultTokenLifetime is how long tokens live unless
 // [Server.SetTokenLifetime] says otherwise: the 1800 s of vIAM's
 // documented token answer.
@@ -223,7 +198,7 @@ func (s *Server) Now() time.Time {
 // substring; empty matches any). Faults apply in the order queued. A
 // Status fault with an empty Body answers vIAM's error body
 // {"errors":[{"code","message"}]}.
-func (s *Server) Inject(f Fault) { s.inj.Inject(f) }
+func (s *Server) Inject(f Fault) { s.inj.Inject(fakeserver.Fault(f)) }
 
 // FailNext makes the next n calls, whatever their route, answer status
 // (with vIAM's error body) without acting.
@@ -234,7 +209,7 @@ func (s *Server) ClearFaults() { s.inj.ClearFaults() }
 
 // Calls returns the calls received so far, oldest first, token requests
 // included. Authorization headers are not recorded.
-func (s *Server) Calls() []Call { return s.inj.Calls() }
+func (s *Server) Calls() []Call { return publicCalls(s.inj.Calls()) }
 
 // CallCount returns how many calls matched method (empty: any) and had
 // pathSubstring in their path.

@@ -77,7 +77,7 @@
 // # The data plane
 //
 // The fake holds no objects. Give it a [DataPlane], a real S3 server such
-// as internal/realtools' versitygw, and every key created through the API
+// as internal/testsupport/realtools' versitygw, and every key created through the API
 // is added to it (AddUser) and every key deleted is removed (RemoveUser),
 // so that an S3 client such as s3cmd works with the key and is refused
 // once it is deleted. What the data plane does not model: restriction by

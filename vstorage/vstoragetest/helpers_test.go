@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/vstorage-sdk/vngcloud"
-	"github.com/vstorage-sdk/vngcloud/internal/fakeserver"
+	"github.com/vstorage-sdk/vngcloud/internal/testsupport/fixtures"
 	"github.com/vstorage-sdk/vngcloud/viam"
 	"github.com/vstorage-sdk/vngcloud/viam/viamtest"
 	"github.com/vstorage-sdk/vngcloud/vstorage"
@@ -63,14 +63,14 @@ func (e *env) client(t testing.TB, opts ...vngcloud.Option) *vstorage.Client {
 
 // The fixture and shape helpers are shared with the other fake's tests.
 var (
-	checkSame = fakeserver.CheckSame
+	checkSame = fixtures.CheckSame
 )
 
 // checkShape fails the test when body's JSON shape differs from the
 // merged shape of the fixtures.
-func checkShape(t testing.TB, what string, body []byte, fixtures ...string) {
+func checkShape(t testing.TB, what string, body []byte, names ...string) {
 	t.Helper()
-	fakeserver.CheckShape(t, what, body, nil, fixtures...)
+	fixtures.CheckShape(t, what, body, nil, names...)
 }
 
 // rawClient sends requests by hand, with a token of the env's service

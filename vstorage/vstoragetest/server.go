@@ -17,29 +17,35 @@ import (
 	"github.com/vstorage-sdk/vngcloud/viam/viamtest"
 )
 
-// Fault describes what to do to the next matching calls: answer a status,
-// wait, drop the connection before or after the server acted, truncate or
-// pad the answer. See [Server.Inject].
-type Fault = fakeserver.Fault
+// Fault describes what to do to the next matching calls: answer a status
+// (with the vStorage envelope as body when Body is empty), wait, drop the
+// connection before or after the server acted, truncate or pad the
+// answer. It is the vIAM test server's type, with the same fields and
+// meaning: see [viamtest.Fault]. Queue it with [Server.Inject].
+type Fault = viamtest.Fault
 
-// Call is one request the server received, as [Server.Calls] reports it.
-// Its Header never holds the Authorization header.
-type Call = fakeserver.Call
+// Call is one request the server received, as [Server.Calls] reports it:
+// method, path, query, headers (never Authorization), body, status and
+// the fault applied. It is the vIAM test server's type: see
+// [viamtest.Call].
+type Call = viamtest.Call
 
 // Drop says whether and when a [Fault] closes the connection without an
-// answer.
-type Drop = fakeserver.Drop
+// answer: [NoDrop], [DropBeforeAct] or [DropAfterAct] (see
+// [viamtest.Drop]).
+type Drop = viamtest.Drop
 
 // Values of [Fault].Drop.
 const (
 	// NoDrop answers normally.
-	NoDrop = fakeserver.NoDrop
+	NoDrop = viamtest.NoDrop
 	// DropBeforeAct closes the connection before the server does anything:
 	// the change did not happen.
-	DropBeforeAct = fakeserver.DropBeforeAct
+	DropBeforeAct = viamtest.DropBeforeAct
 	// DropAfterAct lets the server act, then closes the connection without
-	// answering: the change happened but the caller cannot know.
-	DropAfterAct = fakeserver.DropAfterAct
+	// answering: the change happened (a key exists) but the caller cannot
+	// know.
+	DropAfterAct = viamtest.DropAfterAct
 )
 
 // Limits the server enforces.
@@ -70,7 +76,7 @@ const DefaultAccountUser = "7d3b9e1f5a2c4d6e8b0a1c3e5f7d9b2a"
 const AccountEmail = viamtest.AccountEmail
 
 // DataPlane is a real S3 server that should accept the keys created here,
-// such as the versitygw of internal/realtools. The server calls AddUser
+// such as the versitygw of internal/testsupport/realtools. The server calls AddUser
 // for every key it creates and RemoveUser for every key it deletes, before
 // answering; a failure makes the create or delete answer an error (code
 // 114) and leaves the key as it was.
@@ -189,7 +195,7 @@ func (s *Server) regionByName(name string) *region {
 // substring; empty matches any). Faults apply in the order queued. A
 // Status fault with an empty Body answers the vStorage envelope
 // {"success":false,"code":<status>,"errorMsg":...}.
-func (s *Server) Inject(f Fault) { s.inj.Inject(f) }
+func (s *Server) Inject(f Fault) { s.inj.Inject(fakeserver.Fault(f)) }
 
 // FailNext makes the next n calls, whatever their route, answer status
 // without acting.
@@ -200,7 +206,14 @@ func (s *Server) ClearFaults() { s.inj.ClearFaults() }
 
 // Calls returns the calls received so far, oldest first. Authorization
 // headers are not recorded.
-func (s *Server) Calls() []Call { return s.inj.Calls() }
+func (s *Server) Calls() []Call {
+	in := s.inj.Calls()
+	out := make([]Call, len(in))
+	for i, c := range in {
+		out[i] = Call(c)
+	}
+	return out
+}
 
 // CallCount returns how many calls matched method (empty: any) and had
 // pathSubstring in their path.
