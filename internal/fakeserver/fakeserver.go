@@ -105,6 +105,10 @@ type Injector struct {
 	// A request whose context ends first gets no answer and is recorded
 	// with status 0.
 	Latency time.Duration
+	// Redirect, when set, answers every call with 301 to Redirect followed
+	// by the request's path and query without the prefix RedirectFrom
+	// ("/" when empty), after the latency and before any fault or handler.
+	Redirect, RedirectFrom string
 }
 
 // Inject queues a fault. Faults apply in the order they were queued; a call
@@ -189,6 +193,17 @@ func (in *Injector) Wrap(next http.Handler) http.Handler {
 		h.Del("Authorization")
 		call := Call{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: h, Body: body}
 		if !wait(r.Context(), in.Latency) {
+			in.record(call)
+			return
+		}
+		if in.Redirect != "" {
+			from := in.RedirectFrom
+			if from == "" {
+				from = "/"
+			}
+			w.Header().Set("Location", in.Redirect+strings.TrimPrefix(r.URL.RequestURI(), from))
+			w.WriteHeader(http.StatusMovedPermanently)
+			call.Status = http.StatusMovedPermanently
 			in.record(call)
 			return
 		}

@@ -86,5 +86,11 @@
 // [Server.SetNow] moves the clock to expire tokens. [WithLatency] delays
 // every answer, as a distant service would.
 //
+// Options emulate the variants of the real service that the public
+// record leaves open (docs/api.md §6), so that a client or a probe can be
+// tested against each: [WithScopeRequired] (a v2 token endpoint that wants
+// scope=email), [WithTokenV1Only] (only the camelCase v1 request), and
+// [WithRedirect] (a host that moved: every call is a 301 to another root).
+//
 // A Server is safe for concurrent use, and stops with [Server.Close].
 package viamtest

@@ -54,6 +54,9 @@ type Server struct {
 	srv *httptest.Server
 	inj *fakeserver.Injector
 
+	scope  string // required in v2 token requests, when set
+	v1Only bool   // the v2 token endpoint is not served
+
 	mu       sync.Mutex
 	now      func() time.Time
 	lifetime time.Duration
@@ -113,7 +116,8 @@ func NewServer(opts ...Option) *Server {
 	s.seedManaged()
 	s.inj = &fakeserver.Injector{ErrorBody: func(status int) string {
 		return string(mustJSON(errorsBody(statusCode(status), http.StatusText(status))))
-	}, Latency: cfg.latency}
+	}, Latency: cfg.latency, Redirect: cfg.redirect}
+	s.scope, s.v1Only = cfg.scope, cfg.v1Only
 	s.srv = httptest.NewServer(s.inj.Wrap(s.routes()))
 	return s
 }
@@ -388,7 +392,16 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request, variant int) {
 	if variant == 1 {
 		field = "grantType"
 	}
-	if grant := grantType(r, field); grant != "client_credentials" {
+	if variant == 2 && s.v1Only {
+		writeError(w, http.StatusNotFound, "NOT_FOUND", "No route for "+r.Method+" "+r.URL.Path)
+		return
+	}
+	grant, scope := formFields(r, field)
+	if variant == 2 && s.scope != "" && !slices.Contains(strings.Fields(scope), s.scope) {
+		writeError(w, http.StatusBadRequest, "INVALID_SCOPE", "scope must include "+s.scope)
+		return
+	}
+	if grant != "client_credentials" {
 		writeError(w, http.StatusBadRequest, "INVALID_GRANT_TYPE", fmt.Sprintf("%s must be client_credentials", field))
 		return
 	}
@@ -427,24 +440,24 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request, variant int) {
 	writeJSON(w, http.StatusOK, object{{"token_type", "Bearer"}, {"access_token", tok}, {"expires_in", secs}, {"refresh_expires_in", 0}})
 }
 
-// grantType reads the grant from a form body or, as vIAM's documentation
-// shows for v2, a JSON body.
-func grantType(r *http.Request, field string) string {
+// formFields reads the grant (from field) and the scope from a form body
+// or, as vIAM's documentation shows for v2, a JSON body.
+func formFields(r *http.Request, field string) (grant, scope string) {
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	if ct == "application/json" {
 		var m map[string]any
 		if json.Unmarshal(body, &m) == nil {
-			g, _ := m[field].(string)
-			return g
+			grant, _ = m[field].(string)
+			scope, _ = m["scope"].(string)
 		}
-		return ""
+		return grant, scope
 	}
 	v, err := url.ParseQuery(string(body))
 	if err != nil {
-		return ""
+		return "", ""
 	}
-	return v.Get(field)
+	return v.Get(field), v.Get("scope")
 }
 
 // ---- answers ----

@@ -108,7 +108,9 @@
 // header). [Server.Keys], [Server.Buckets], [Server.BucketPolicy] and
 // [Server.SubUsers] show the state. The clock is the IAM server's
 // ([viamtest.Server.SetNow]). [WithLatency] delays every answer, as a
-// distant service would.
+// distant service would. [WithEmptyAnswers] emulates a host that answers
+// an empty 200 to a token of the wrong kind, and [WithRedirect] a host
+// that moved (every call is a 301 to another base).
 //
 // A Server is safe for concurrent use, and stops with [Server.Close].
 package vstoragetest

@@ -10,6 +10,8 @@ type config struct {
 	s3Endpoints map[string]string
 	accountUser string
 	latency     time.Duration
+	redirect    string
+	emptyOK     bool
 }
 
 // WithDataPlane tells dp about every key the server creates and deletes
@@ -46,4 +48,22 @@ func WithAccountUser(user string) Option {
 // has its own ([viamtest.WithLatency]).
 func WithLatency(d time.Duration) Option {
 	return func(c *config) { c.latency = max(d, 0) }
+}
+
+// WithRedirect makes the server answer every call with 301 Moved
+// Permanently to location followed by the request's path (relative to the
+// API's base) and query, as a host that moved would. location is a base
+// URL ending in "/", such as "http://vstorage.greennode.test:8080/api/v1/":
+// use a name that maps to loopback or nowhere, never a real host.
+func WithRedirect(location string) Option {
+	return func(c *config) { c.redirect = location }
+}
+
+// WithEmptyAnswers makes every call that carries a valid token answer
+// HTTP 200 with an empty body, as the documented vStorage API answers a
+// token of the wrong kind (an IAM user's console token, docs/api.md
+// §2.1): the answer a client or a probe must not take for "nothing
+// there". A missing or expired token still gets 401.
+func WithEmptyAnswers() Option {
+	return func(c *config) { c.emptyOK = true }
 }

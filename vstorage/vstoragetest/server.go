@@ -100,6 +100,8 @@ type Server struct {
 	user    string
 	regions []region
 
+	emptyOK bool // WithEmptyAnswers
+
 	keyMu sync.Mutex // serializes key creation and deletion with their data-plane calls
 
 	mu          sync.Mutex
@@ -153,6 +155,10 @@ func NewServer(iam *viamtest.Server, opts ...Option) *Server {
 	s.inj = &fakeserver.Injector{ErrorBody: func(status int) string {
 		return string(mustJSON(failure(status, http.StatusText(status))))
 	}, Latency: o.latency}
+	if o.redirect != "" {
+		s.inj.Redirect, s.inj.RedirectFrom = o.redirect, "/api/v1/"
+	}
+	s.emptyOK = o.emptyOK
 	s.srv = httptest.NewServer(s.inj.Wrap(s.routes()))
 	return s
 }
@@ -279,6 +285,10 @@ func (s *Server) routes() http.Handler {
 		mux.HandleFunc(method+" /api/v1/"+path, func(w http.ResponseWriter, r *http.Request) {
 			if _, err := s.iam.Authenticate(r); err != nil {
 				writeJSON(w, http.StatusUnauthorized, []any{object{{"code", "UNAUTHORIZED"}, {"message", "Token is expired or invalid"}}})
+				return
+			}
+			if s.emptyOK {
+				emptyOK(w)
 				return
 			}
 			var reg *region
