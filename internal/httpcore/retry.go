@@ -16,13 +16,12 @@ import (
 // retry is the retry policy: it says whether attempt n (0-based) is
 // followed by another and after what wait. A request marked Once is never
 // retried. Others are retried on connection errors, 429 and 5xx except
-// 501, at most c.retries times, never after the context is done, never
-// after a refused redirect or a certificate the client does not trust,
-// and not when the wait the server asks for is longer than the retry cap
+// 501, at most c.retries times, never after a refused redirect or a
+// certificate the client does not trust, and not when the wait the server asks for is longer than the retry cap
 // or than what is left of the context's deadline.
 func (c *Core) retry(ctx context.Context, r *Request, n int, resp *http.Response, err error) (time.Duration, bool) {
 	switch {
-	case ctx.Err() != nil, r.Once, n >= c.retries:
+	case r.Once, n >= c.retries:
 		return 0, false
 	case err != nil && !retryableError(err):
 		return 0, false

@@ -90,6 +90,11 @@ func (c *Core) attempts(ctx context.Context, r *Request, u *url.URL, body []byte
 		if resp != nil {
 			drain(resp)
 		}
+		// A retry is due, but the caller has given up: the context's error
+		// ends the call, whether it fired during the attempt or just after.
+		if ctx.Err() != nil {
+			return nil, c.transportError(ctx, r, ctx.Err())
+		}
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
