@@ -24,6 +24,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
 	"io"
 	"os"
 	"os/signal"
@@ -42,7 +43,7 @@ func main() {
 	os.Exit(code)
 }
 
-func runWith(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, off *offline) int {
+func runWith(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, off *vstoragetest.Sandbox) int {
 	var f commonFlags
 	fs := flag.NewFlagSet("listall", flag.ContinueOnError)
 	fs.SetOutput(stderr)

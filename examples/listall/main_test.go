@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
 	"strings"
 	"testing"
 
@@ -49,9 +50,9 @@ func TestUsage(t *testing.T) {
 // examples use it as is.
 func TestAccessToken(t *testing.T) {
 	t.Parallel()
-	off := startOffline(nil, "")
-	t.Cleanup(off.close)
-	cc, err := viam.NewClientCredentials(off.clientID, off.secret, vngcloud.WithEndpoint(off.iam.URL()))
+	off := vstoragetest.NewSandbox()
+	t.Cleanup(off.Close)
+	cc, err := viam.NewClientCredentials(off.ClientID, off.Secret, vngcloud.WithEndpoint(off.IAM.URL()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,14 +60,14 @@ func TestAccessToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := map[string]string{"VNGCLOUD_ACCESS_TOKEN": tok.Reveal(), "VNGCLOUD_IAM_ENDPOINT": off.iam.URL(),
-		"VNGCLOUD_VSTORAGE_ENDPOINT": off.st.URL(), "VNGCLOUD_PROJECT_ID": off.projectID}
+	env := map[string]string{"VNGCLOUD_ACCESS_TOKEN": tok.Reveal(), "VNGCLOUD_IAM_ENDPOINT": off.IAM.URL(),
+		"VNGCLOUD_VSTORAGE_ENDPOINT": off.Storage.URL(), "VNGCLOUD_PROJECT_ID": off.ProjectID}
 	var so, se bytes.Buffer
 	code := runWith(context.Background(), nil, func(k string) string { return env[k] }, &so, &se, nil)
 	if code != 0 || strings.Contains(so.String(), "demo:") || !strings.Contains(so.String(), "project demo-project") {
 		t.Fatalf("exit %d\n%s\n%s", code, so.String(), se.String())
 	}
-	if off.iam.TokensIssued() != 1 {
-		t.Fatalf("%d tokens issued: the examples did not use the one given", off.iam.TokensIssued())
+	if off.IAM.TokensIssued() != 1 {
+		t.Fatalf("%d tokens issued: the examples did not use the one given", off.IAM.TokensIssued())
 	}
 }

@@ -3,13 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-func lock(t *testing.T, off *offline, args ...string) (int, string, string) {
+func lock(t *testing.T, off *vstoragetest.Sandbox, args ...string) (int, string, string) {
 	t.Helper()
 	var so, se bytes.Buffer
 	code := runWith(context.Background(), args, func(string) string { return "" }, &so, &se, off)
@@ -20,13 +21,13 @@ func lock(t *testing.T, off *offline, args ...string) (int, string, string) {
 // the same command again finds everything in place and creates nothing.
 func TestLock(t *testing.T) {
 	t.Parallel()
-	off := startOffline(nil, "")
-	t.Cleanup(off.close)
+	off := vstoragetest.NewSandbox()
+	t.Cleanup(off.Close)
 	c, err := connect(func(string) string { return "" }, commonFlags{}, os.Stderr, off)
 	if err != nil {
 		t.Fatal(err)
 	}
-	k, err := c.st.CreateS3Key(context.Background(), off.projectID)
+	k, err := c.st.CreateS3Key(context.Background(), off.ProjectID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,8 +40,8 @@ func TestLock(t *testing.T) {
 	if i, j := strings.Index(so, "bucket grant:"), strings.Index(so, "link key:"); i < 0 || j < i {
 		t.Errorf("the link must come after the grant:\n%s", so)
 	}
-	keys := off.st.Keys(off.projectID)
-	pol, _ := off.st.BucketPolicy(off.projectID, "photos")
+	keys := off.Storage.Keys(off.ProjectID)
+	pol, _ := off.Storage.BucketPolicy(off.ProjectID, "photos")
 	if len(keys) != 1 || !strings.HasSuffix(keys[0].SubUserID, ":sa-lock-photos") || !strings.Contains(pol, ":sa-lock-photos") {
 		t.Fatalf("keys %v, policy %s", keys, pol)
 	}

@@ -38,6 +38,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
 	"io"
 	"os"
 	"os/signal"
@@ -111,7 +112,7 @@ func parseFlags(args []string, stderr io.Writer) (options, int) {
 
 // runWith is the whole command; off, when set, are the offline services
 // to use (tests give a real S3 data plane).
-func runWith(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, off *offline) int {
+func runWith(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, off *vstoragetest.Sandbox) int {
 	o, code := parseFlags(args, stderr)
 	if code >= 0 {
 		return code

@@ -21,7 +21,7 @@ type result struct {
 }
 
 // runQS runs the command in-process against the offline services off.
-func runQS(t *testing.T, off *offline, env map[string]string, args ...string) result {
+func runQS(t *testing.T, off *vstoragetest.Sandbox, env map[string]string, args ...string) result {
 	t.Helper()
 	var so, se bytes.Buffer
 	code := runWith(context.Background(), args, func(k string) string { return env[k] }, &so, &se, off)
@@ -30,23 +30,23 @@ func runQS(t *testing.T, off *offline, env map[string]string, args ...string) re
 
 // newOffline starts offline services; with a data plane, a real S3
 // server (versitygw) accepts the keys they make.
-func newOffline(t *testing.T, withS3 bool) *offline {
+func newOffline(t *testing.T, withS3 bool) *vstoragetest.Sandbox {
 	t.Helper()
-	var off *offline
+	var off *vstoragetest.Sandbox
 	if withS3 {
 		s3 := realtools.StartS3Server(t, "HCM04")
-		off = startOffline(s3, s3.Endpoint)
+		off = vstoragetest.NewSandbox(vstoragetest.WithDataPlane(s3), vstoragetest.WithS3Endpoints(map[string]string{"HCM04": s3.Endpoint}))
 	} else {
-		off = startOffline(nil, "")
+		off = vstoragetest.NewSandbox()
 	}
-	t.Cleanup(off.close)
+	t.Cleanup(off.Close)
 	return off
 }
 
 // noSecrets fails when output shows a key's secret.
-func noSecrets(t *testing.T, r result, off *offline) {
+func noSecrets(t *testing.T, r result, off *vstoragetest.Sandbox) {
 	t.Helper()
-	for _, p := range off.st.Keys(off.projectID) {
+	for _, p := range off.Storage.Keys(off.ProjectID) {
 		if s := p.SecretKey.Reveal(); s != "" && strings.Contains(r.stdout+r.stderr, s) {
 			t.Fatal("the output shows a secret key")
 		}
@@ -79,7 +79,7 @@ func TestRestrictThenS3cmd(t *testing.T) {
 		}
 	}
 	noSecrets(t, r, off)
-	keys := off.st.Keys(off.projectID)
+	keys := off.Storage.Keys(off.ProjectID)
 	if len(keys) != 1 || !strings.HasSuffix(keys[0].SubUserID, ":sa-quickstart") {
 		t.Fatalf("keys %v", keys)
 	}
@@ -111,7 +111,7 @@ func TestDryRun(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "would create a new key") || !strings.Contains(r.stdout, "would write "+filepath.Join(dir, s3cfg.DownloadName)) {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	if n := len(off.st.Keys(off.projectID)); n != 0 {
+	if n := len(off.Storage.Keys(off.ProjectID)); n != 0 {
 		t.Fatalf("%d keys after a dry run", n)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
@@ -131,10 +131,10 @@ func TestUnwritableDestinationRefused(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stderr, "refused before any change") {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	if n := len(off.st.Keys(off.projectID)); n != 0 || len(off.st.Buckets(off.projectID)) != 0 {
+	if n := len(off.Storage.Keys(off.ProjectID)); n != 0 || len(off.Storage.Buckets(off.ProjectID)) != 0 {
 		t.Fatalf("something was created: %d keys", n)
 	}
-	if _, ok := off.iam.PolicyID("quickstart"); ok || off.st.CallCount("POST", "") != 0 || off.iam.CallCount("POST", "service-accounts") != 0 {
+	if _, ok := off.IAM.PolicyID("quickstart"); ok || off.Storage.CallCount("POST", "") != 0 || off.IAM.CallCount("POST", "service-accounts") != 0 {
 		t.Fatal("something was created")
 	}
 }
@@ -155,7 +155,7 @@ func TestExistingFile(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("--force: exit %d\n%s", r.code, r.stderr)
 	}
-	if data, _ := os.ReadFile(path); !bytes.Contains(data, []byte("access_key = "+off.st.Keys(off.projectID)[0].AccessKey)) {
+	if data, _ := os.ReadFile(path); !bytes.Contains(data, []byte("access_key = "+off.Storage.Keys(off.ProjectID)[0].AccessKey)) {
 		t.Fatalf("not replaced:\n%s", data)
 	}
 }
@@ -165,14 +165,14 @@ func TestExistingFile(t *testing.T) {
 func TestFailedStepUndone(t *testing.T) {
 	t.Parallel()
 	off := newOffline(t, false)
-	off.st.Inject(vstoragetest.Fault{Method: "PUT", Path: "/policy", Status: 403, Times: 5})
+	off.Storage.Inject(vstoragetest.Fault{Method: "PUT", Path: "/policy", Status: 403, Times: 5})
 	out := filepath.Join(t.TempDir(), "s3cnf.s3cfg")
 	r := runQS(t, off, nil, "--restrict", "--out", out)
 	if r.code != 1 || !strings.Contains(r.stderr, `step "bucket grant" failed`) || !strings.Contains(r.stderr, "deleted S3 key") || !strings.Contains(r.stderr, "deleted service account quickstart") {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	if n := len(off.st.Keys(off.projectID)); n != 0 || len(off.st.Buckets(off.projectID)) != 0 {
-		t.Fatalf("left behind: %d keys, buckets %v", n, off.st.Buckets(off.projectID))
+	if n := len(off.Storage.Keys(off.ProjectID)); n != 0 || len(off.Storage.Buckets(off.ProjectID)) != 0 {
+		t.Fatalf("left behind: %d keys, buckets %v", n, off.Storage.Buckets(off.ProjectID))
 	}
 	if _, err := os.Stat(out); err == nil {
 		t.Fatal("a config was written")
@@ -212,19 +212,6 @@ func TestUsage(t *testing.T) {
 	for _, args := range [][]string{{"--tool", "rsync"}, {"--install", "--out", "x"}, {"extra"}, {"--timeout", "0s"}, {"--force", "--tool", "aws"}, {"--nope"}} {
 		if r := runQS(t, nil, nil, args...); r.code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, r.code)
-		}
-	}
-}
-
-// TestCommonFilesAgree: every example holds the same common.go.
-func TestCommonFilesAgree(t *testing.T) {
-	want, err := os.ReadFile("common.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, ex := range []string{"rotatekey", "lockkey", "listall", "windowsconfig"} {
-		if got, err := os.ReadFile(filepath.Join("..", ex, "common.go")); err != nil || !bytes.Equal(got, want) {
-			t.Errorf("examples/%s/common.go differs from examples/quickstart/common.go (%v): copy it", ex, err)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,7 +12,7 @@ import (
 	"github.com/vstorage-sdk/vngcloud/internal/testsupport/realtools"
 )
 
-func rotate(t *testing.T, off *offline, args ...string) (int, string, string) {
+func rotate(t *testing.T, off *vstoragetest.Sandbox, args ...string) (int, string, string) {
 	t.Helper()
 	var so, se bytes.Buffer
 	code := runWith(context.Background(), args, func(string) string { return "" }, &so, &se, off)
@@ -25,8 +26,8 @@ func TestRotateThenS3cmd(t *testing.T) {
 	t.Parallel()
 	realtools.S3cmd(t)
 	s3 := realtools.StartS3Server(t, "HCM04")
-	off := startOffline(s3, s3.Endpoint)
-	t.Cleanup(off.close)
+	off := vstoragetest.NewSandbox(vstoragetest.WithDataPlane(s3), vstoragetest.WithS3Endpoints(map[string]string{"HCM04": s3.Endpoint}))
+	t.Cleanup(off.Close)
 	home, path := t.TempDir(), filepath.Join(t.TempDir(), "s3cnf.s3cfg")
 	code, so, se := rotate(t, off, "--config", path)
 	if code != 0 {
@@ -37,7 +38,7 @@ func TestRotateThenS3cmd(t *testing.T) {
 			t.Errorf("stdout lacks %q:\n%s", want, so)
 		}
 	}
-	keys := off.st.Keys(off.projectID)
+	keys := off.Storage.Keys(off.ProjectID)
 	if len(keys) != 1 {
 		t.Fatalf("keys %v", keys)
 	}
@@ -56,12 +57,12 @@ func TestRotateThenS3cmd(t *testing.T) {
 // refused before any change.
 func TestUnknownKeyRefused(t *testing.T) {
 	t.Parallel()
-	off := startOffline(nil, "")
-	t.Cleanup(off.close)
+	off := vstoragetest.NewSandbox()
+	t.Cleanup(off.Close)
 	path := filepath.Join(t.TempDir(), "s3cnf.s3cfg")
 	os.WriteFile(path, []byte("[default]\naccess_key = AKNOTAKEY\nsecret_key = x\n"), 0o600)
 	code, so, se := rotate(t, off, "--config", path)
-	if code != 1 || !strings.Contains(se, "refused before any change") || len(off.st.Keys(off.projectID)) != 0 {
+	if code != 1 || !strings.Contains(se, "refused before any change") || len(off.Storage.Keys(off.ProjectID)) != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, so, se)
 	}
 }

@@ -37,6 +37,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
 	"io"
 	"os"
 	"os/signal"
@@ -56,7 +57,7 @@ func main() {
 
 const placeholderUser = "<User>"
 
-func runWith(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, off *offline) int {
+func runWith(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, off *vstoragetest.Sandbox) int {
 	var (
 		f                               commonFlags
 		out, user, appdata, userprofile string

@@ -3,13 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-func winconfig(t *testing.T, off *offline, args ...string) (int, string, string) {
+func winconfig(t *testing.T, off *vstoragetest.Sandbox, args ...string) (int, string, string) {
 	t.Helper()
 	var so, se bytes.Buffer
 	code := runWith(context.Background(), args, func(string) string { return "" }, &so, &se, off)
@@ -21,8 +22,8 @@ func winconfig(t *testing.T, off *offline, args ...string) (int, string, string)
 // without --force (deleting nothing: no key is made), and replaces it with.
 func TestWindowsConfig(t *testing.T) {
 	t.Parallel()
-	off := startOffline(nil, "")
-	t.Cleanup(off.close)
+	off := vstoragetest.NewSandbox()
+	t.Cleanup(off.Close)
 	dir := t.TempDir()
 	code, so, se := winconfig(t, off, "--user", "alice", "--out", dir)
 	if code != 0 || !strings.Contains(so, `s3cmd reads C:\Users\alice\AppData\Roaming\s3cmd.ini (rule %APPDATA%)`) {
@@ -33,8 +34,8 @@ func TestWindowsConfig(t *testing.T) {
 		t.Fatalf("s3cmd.ini (%v):\n%q", err, data)
 	}
 	code, _, se = winconfig(t, off, "--out", dir)
-	if code != 1 || !strings.Contains(se, "add --force") || len(off.st.Keys(off.projectID)) != 1 {
-		t.Fatalf("existing file: exit %d, %d keys\n%s", code, len(off.st.Keys(off.projectID)), se)
+	if code != 1 || !strings.Contains(se, "add --force") || len(off.Storage.Keys(off.ProjectID)) != 1 {
+		t.Fatalf("existing file: exit %d, %d keys\n%s", code, len(off.Storage.Keys(off.ProjectID)), se)
 	}
 	if code, _, se = winconfig(t, off, "--out", dir, "--force"); code != 0 {
 		t.Fatalf("--force: exit %d\n%s", code, se)
