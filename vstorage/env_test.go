@@ -106,3 +106,21 @@ func TestClientsFromEnvConsoleHosts(t *testing.T) {
 		t.Fatalf("region %q, want HAN02", got)
 	}
 }
+
+// TestClientsFromEnvSandbox: the sandbox's Getenv points both clients at
+// it.
+func TestClientsFromEnvSandbox(t *testing.T) {
+	sb := vstoragetest.NewSandbox()
+	t.Cleanup(sb.Close)
+	iam, st, err := vstorage.ClientsFromEnv(sb.Getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if iam.Endpoint() != sb.IAM.URL() || st.Endpoint() != sb.Storage.URL() || st.Region().Name != sb.Getenv("VNGCLOUD_REGION") {
+		t.Fatalf("endpoints %s, %s, region %s", iam.Endpoint(), st.Endpoint(), st.Region().Name)
+	}
+	ps, err := st.ListProjects(context.Background())
+	if err != nil || len(ps) != 1 || ps[0].ID != sb.Getenv("VNGCLOUD_PROJECT_ID") {
+		t.Fatalf("projects %v, %v", ps, err)
+	}
+}

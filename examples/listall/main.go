@@ -77,9 +77,9 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 			return 1
 		}
 	}
-	pr := newPrinter(stdout)
-	defer pr.watch(ctx)()
-	pr.event(vstorage.StepEvent{Step: "listing"}) // a line if the network is slow
+	pr := vstorage.NewProgressPrinter(stdout)
+	defer pr.Watch(ctx)()
+	pr.Event(vstorage.StepEvent{Step: "listing"}) // a line if the network is slow
 	if err := list(ctx, c, f.project != "" || c.off != nil, stdout); err != nil {
 		fmt.Fprintf(stderr, "listall: %v\n", err)
 		return 1

@@ -120,10 +120,10 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		fs.Usage()
 		return 2
 	}
-	pr := newPrinter(stdout)
-	defer pr.watch(ctx)()
+	pr := vstorage.NewProgressPrinter(stdout)
+	defer pr.Watch(ctx)()
 	req := vstorage.SetupRequest{Storage: c.st, IAM: c.iam, ProjectID: c.project, Bucket: bucket, ExistingKey: key,
-		Restrict: &vstorage.Restriction{ServiceAccount: saName, ManagedPolicy: policy}, Progress: pr.event}
+		Restrict: &vstorage.Restriction{ServiceAccount: saName, ManagedPolicy: policy}, Progress: pr.Event}
 	res, err := vstorage.LockKey(ctx, req)
 	if err != nil {
 		fmt.Fprintf(stderr, "lockkey: %v\n", err)

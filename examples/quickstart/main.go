@@ -140,10 +140,10 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 			req.Restrict.ManagedPolicy = o.policy
 		}
 	}
-	pr := newPrinter(stdout)
-	req.Progress = pr.event
-	defer pr.watch(ctx)()
-	pr.event(vstorage.StepEvent{Step: vstorage.StepPlan})
+	pr := vstorage.NewProgressPrinter(stdout)
+	req.Progress = pr.Event
+	defer pr.Watch(ctx)()
+	pr.Event(vstorage.StepEvent{Step: vstorage.StepPlan})
 	plan, err := vstorage.PlanSetup(ctx, req)
 	if err != nil {
 		fmt.Fprintf(stderr, "quickstart: %v\n", err)
@@ -152,10 +152,10 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		}
 		return 1
 	}
-	pr.planned(plan, o.dryRun)
+	planned(pr, plan, o.dryRun)
 	if o.dryRun {
 		for _, s := range plan.Steps {
-			pr.done(s.Step, "would %s %s", s.Action, s.Detail)
+			done(pr, s.Step, "would %s %s", s.Action, s.Detail)
 		}
 		fmt.Fprintln(stdout, "dry run: nothing was created, changed or written.")
 		return 0

@@ -6,20 +6,20 @@ import (
 	"github.com/vstorage-sdk/vngcloud/vstorage"
 )
 
-func (p *printer) done(step, format string, args ...any) {
-	p.event(vstorage.StepEvent{Step: step, Done: true, Outcome: fmt.Sprintf(format, args...)})
+// done prints a finished step's line.
+func done(p *vstorage.ProgressPrinter, step, format string, args ...any) {
+	p.Event(vstorage.StepEvent{Step: step, Done: true, Outcome: fmt.Sprintf(format, args...)})
 }
 
 // planned counts the steps and prints the plan's line.
-func (p *printer) planned(plan *vstorage.SetupPlan, dryRun bool) {
-	p.mu.Lock()
-	p.total = 1
+func planned(p *vstorage.ProgressPrinter, plan *vstorage.SetupPlan, dryRun bool) {
+	total := 1
 	for _, s := range plan.Steps {
 		if dryRun || s.Action != "none" {
-			p.total++
+			total++
 		}
 	}
-	p.mu.Unlock()
+	p.SetTotal(total)
 	line := fmt.Sprintf("project %s (%s), S3 endpoint %s (%s); %d of %d S3 keys left", plan.Project.Name, plan.Project.ID,
 		plan.Endpoint.URL, plan.Endpoint.Source, plan.KeysLeft, vstorage.MaxS3Keys)
 	if plan.ServiceAccountsLeft >= 0 {
@@ -28,5 +28,5 @@ func (p *printer) planned(plan *vstorage.SetupPlan, dryRun bool) {
 	if plan.PoliciesLeft >= 0 {
 		line += fmt.Sprintf(", %d of %d policies", plan.PoliciesLeft, vstorage.MaxPolicies)
 	}
-	p.done(vstorage.StepPlan, "%s; nothing stands in the way", line)
+	done(p, vstorage.StepPlan, "%s; nothing stands in the way", line)
 }

@@ -71,8 +71,8 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		return 2
 	}
 	defer c.close()
-	pr := newPrinter(stdout)
-	defer pr.watch(ctx)()
+	pr := vstorage.NewProgressPrinter(stdout)
+	defer pr.Watch(ctx)()
 	if c.off != nil {
 		fmt.Fprintln(stdout, demoLine)
 		if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
@@ -85,7 +85,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 			fmt.Fprintf(stdout, "demo: %s did not exist; made S3 key %s and wrote it there with vstorage.Setup, to have a key to rotate\n", path, res.Key.AccessKey)
 		}
 	}
-	res, err := vstorage.RotateKey(ctx, vstorage.RotateRequest{Storage: c.st, IAM: c.iam, ProjectID: c.project, Path: path, KeepOld: keepOld, Progress: pr.event})
+	res, err := vstorage.RotateKey(ctx, vstorage.RotateRequest{Storage: c.st, IAM: c.iam, ProjectID: c.project, Path: path, KeepOld: keepOld, Progress: pr.Event})
 	if err != nil {
 		fmt.Fprintf(stderr, "rotatekey: %v\n", err)
 		if c.off != nil && errors.Is(err, vstorage.ErrRefused) {

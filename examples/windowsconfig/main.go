@@ -114,9 +114,9 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	if force {
 		file.IfExists = s3cfg.Replace
 	}
-	pr := newPrinter(stdout)
-	defer pr.watch(ctx)()
-	if _, err := vstorage.Setup(ctx, vstorage.SetupRequest{Storage: c.st, ProjectID: c.project, Config: file, Progress: pr.event}); err != nil {
+	pr := vstorage.NewProgressPrinter(stdout)
+	defer pr.Watch(ctx)()
+	if _, err := vstorage.Setup(ctx, vstorage.SetupRequest{Storage: c.st, ProjectID: c.project, Config: file, Progress: pr.Event}); err != nil {
 		fmt.Fprintf(stderr, "windowsconfig: %v\n", err)
 		if errors.Is(err, s3cfg.ErrExist) {
 			fmt.Fprintln(stderr, "windowsconfig: add --force to replace it, or give --out another name")

@@ -34,3 +34,25 @@ func NewSandbox(opts ...Option) *Sandbox {
 
 // Close stops both servers.
 func (sb *Sandbox) Close() { sb.Storage.Close(); sb.IAM.Close() }
+
+// Getenv answers for the VNGCLOUD_* variables that point a program at the
+// sandbox: the client ID and secret, the two endpoints, the region (HCM04)
+// and the project ID; "" for any other name. It is a getenv for
+// vstorage.ClientsFromEnv.
+func (sb *Sandbox) Getenv(name string) string {
+	switch name {
+	case "VNGCLOUD_CLIENT_ID":
+		return sb.ClientID
+	case "VNGCLOUD_CLIENT_SECRET":
+		return sb.Secret.Reveal()
+	case "VNGCLOUD_IAM_ENDPOINT":
+		return sb.IAM.URL()
+	case "VNGCLOUD_VSTORAGE_ENDPOINT":
+		return sb.Storage.URL()
+	case "VNGCLOUD_REGION":
+		return "HCM04"
+	case "VNGCLOUD_PROJECT_ID":
+		return sb.ProjectID
+	}
+	return ""
+}
