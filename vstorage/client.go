@@ -54,13 +54,13 @@ type regionFlight struct {
 //     console API). Required in practice.
 //   - vngcloud.WithRegion: the storage region by name ("HCM04" by default;
 //     "HAN02", "HCM03"; a management region such as "hcm-3" or "han-1" is
-//     mapped with [StorageRegionFor]), or directly by its UUID. Without
+//     mapped with [region.ForManagement]), or directly by its UUID. Without
 //     vngcloud.WithEndpoint, the client talks to that region's
-//     [Region.APIEndpoint]. A name outside [KnownRegions] needs
+//     [Region.APIEndpoint]. A name outside [region.All] needs
 //     vngcloud.WithEndpoint.
 //   - vngcloud.WithConsoleHosts: the console API ([ConsoleEndpoint]) for
 //     an IAM user's token, whatever the region (a region name outside
-//     [KnownRegions] is then allowed: the region headers choose it).
+//     [region.All] is then allowed: the region headers choose it).
 //   - vngcloud.WithEndpoint: another base URL, for example a test server.
 //     Paths are relative to it.
 //   - the transport options (WithHTTPClient, WithTimeout, WithRetries,
@@ -99,7 +99,7 @@ func NewClient(opts ...vngcloud.Option) (*Client, error) {
 			c.fixedID = strings.ToLower(name)
 		}
 	default:
-		r, ok := StorageRegionFor(name)
+		r, ok := region.ForManagement(name)
 		switch {
 		case ok:
 			c.region = r

@@ -325,18 +325,18 @@ func TestNewClientEndpoints(t *testing.T) {
 func TestRegionLookups(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{"hcm-3": "HCM04", "HCM-3": "HCM04", "han-1": "HAN02", "HAN": "HAN02", "HCM04": "HCM04", " han02 ": "HAN02", "hcm03": "HCM03"} {
-		if r, ok := StorageRegionFor(in); !ok || r.Name != want {
-			t.Errorf("StorageRegionFor(%q) = %v, %v", in, r, ok)
+		if r, ok := region.ForManagement(in); !ok || r.Name != want {
+			t.Errorf("region.ForManagement(%q) = %v, %v", in, r, ok)
 		}
 	}
-	if _, ok := StorageRegionFor("sgn-1"); ok {
+	if _, ok := region.ForManagement("sgn-1"); ok {
 		t.Error("unknown management region mapped")
 	}
-	if r, ok := RegionByName("hcm04"); !ok || r != region.HCM04() || r.S3URL() != "https://hcm04.vstorage.vngcloud.vn" {
-		t.Errorf("RegionByName = %+v", r)
+	if r, ok := region.ByName("hcm04"); !ok || r != region.HCM04() || r.S3URL() != "https://hcm04.vstorage.vngcloud.vn" {
+		t.Errorf("region.ByName = %+v", r)
 	}
-	if _, ok := RegionByName("hcm-3"); ok {
-		t.Error("RegionByName maps management names")
+	if _, ok := region.ByName("hcm-3"); ok {
+		t.Error("region.ByName maps management names")
 	}
 	if !region.HCM03().Legacy || region.HCM04().Legacy || region.HAN02().S3Endpoint != "han02.vstorage.vngcloud.vn" {
 		t.Error("region table")

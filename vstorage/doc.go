@@ -49,8 +49,10 @@
 // service does not list is an error that says so. To skip the lookup,
 // give the UUID itself: vngcloud.WithRegion("<region UUID>").
 //
-// [StorageRegionFor] maps management regions (hcm-3, han-1) to storage
-// regions (HCM04, HAN02); vngcloud.WithRegion accepts either.
+// Package region ([github.com/vstorage-sdk/vngcloud/vstorage/region])
+// holds the region table; its ForManagement maps management regions
+// (hcm-3, han-1) to storage regions (HCM04, HAN02); vngcloud.WithRegion
+// accepts either.
 //
 // # Deleting buckets
 //

@@ -188,16 +188,6 @@ func ExampleNewClient() {
 	// https://vstorage.console.greennode.ai/internal/v1/ HCM04
 }
 
-func ExampleStorageRegionFor() {
-	for _, mgmt := range []string{"hcm-3", "HAN"} {
-		r, _ := vstorage.StorageRegionFor(mgmt)
-		fmt.Printf("%s -> %s (S3 %s)\n", mgmt, r.Name, r.S3URL())
-	}
-	// Output:
-	// hcm-3 -> HCM04 (S3 https://hcm04.vstorage.vngcloud.vn)
-	// HAN -> HAN02 (S3 https://han02.vstorage.vngcloud.vn)
-}
-
 func ExampleValidateBucketName() {
 	for _, name := range []string{"media-assets", "Media_Assets", "10.0.0.1"} {
 		fmt.Println(name, errors.Is(vstorage.ValidateBucketName(name), vngcloud.ErrInvalidInput))

@@ -16,20 +16,6 @@ import (
 // imports no HTTP code.
 type Region = region.Region
 
-// KnownRegions returns the known storage regions, current ones first
-// (region.All).
-func KnownRegions() []Region { return region.All() }
-
-// RegionByName returns the known storage region called name, compared
-// without regard to case ("hcm04" finds HCM04) (region.ByName).
-func RegionByName(name string) (Region, bool) { return region.ByName(name) }
-
-// StorageRegionFor maps a management region ("hcm-3", "han-1") or a
-// storage region name to the storage region (region.ForManagement).
-func StorageRegionFor(managementRegion string) (Region, bool) {
-	return region.ForManagement(managementRegion)
-}
-
 var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // isUUID reports whether s is a UUID in its usual textual form.

@@ -13,6 +13,7 @@ import (
 	"github.com/vstorage-sdk/vngcloud"
 	"github.com/vstorage-sdk/vngcloud/internal/httpcore"
 	"github.com/vstorage-sdk/vngcloud/viam"
+	"github.com/vstorage-sdk/vngcloud/vstorage/region"
 )
 
 // Account limits the plan checks before anything is created (docs/api.md
@@ -615,7 +616,7 @@ func (c *Client) S3Endpoint(ctx context.Context) (S3Endpoint, error) {
 		}
 		break
 	}
-	if r, ok := RegionByName(name); ok {
+	if r, ok := region.ByName(name); ok {
 		return S3Endpoint{Region: r.Name, URL: r.S3URL(), Source: "built in"}, nil
 	}
 	return S3Endpoint{}, &vngcloud.APIError{Operation: "vstorage.ListRegions", StatusCode: 200,
