@@ -37,6 +37,18 @@
 // on this machine, and refuses redirects that would carry them to another
 // host.
 //
+// # Options
+//
+// Every constructor takes options. Those of this package ([Option]: the
+// endpoint, HTTP client, timeout, retries, logger, user agent, token
+// source, response cap, console hosts) fit every client. An option that
+// only one client reads lives in that client's package and only its
+// constructor accepts it: vstorage.WithRegion for vstorage.NewClient;
+// viam.WithTokenURL, viam.WithTokenVariant and viam.WithTokenScope for
+// viam.NewClientCredentials. Giving one to another constructor does not
+// compile. To share one list of options between constructors, bundle it
+// with [Options].
+//
 // # Errors
 //
 // A call that fails after it was sent returns a *[APIError]: the operation,

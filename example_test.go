@@ -40,7 +40,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	storage, err := vstorage.NewClient(vngcloud.WithTokenSource(tokens),
-		vngcloud.WithRegion("HCM04"), vngcloud.WithEndpoint(st.URL()))
+		vstorage.WithRegion("HCM04"), vngcloud.WithEndpoint(st.URL()))
 	if err != nil {
 		log.Fatal(err)
 	}

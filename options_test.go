@@ -3,17 +3,22 @@ package vngcloud_test
 import (
 	"errors"
 	"math"
+	"os"
+	"os/exec"
+	"regexp"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vstorage-sdk/vngcloud"
-	"github.com/vstorage-sdk/vngcloud/internal/settings"
 )
 
-// apply runs one option over the defaults.
-func apply(o vngcloud.Option) (*settings.Settings, error) {
-	s := settings.Defaults()
-	return s, o(s)
+// apply runs one option over an empty Config.
+func apply(o vngcloud.Option) (*vngcloud.Config, error) {
+	var c vngcloud.Config
+	return &c, o(&c)
 }
 
 // TestEndpointErrorsRedactUserInfo: whatever is wrong with an endpoint
@@ -88,8 +93,80 @@ func TestMaxResponseSizeEdges(t *testing.T) {
 			t.Errorf("WithMaxResponseSize(%d): err = %v, want refused", tc.n, err)
 		case tc.want != 0 && err != nil:
 			t.Errorf("WithMaxResponseSize(%d): %v", tc.n, err)
-		case tc.want != 0 && s.MaxResponseBytes != tc.want:
-			t.Errorf("WithMaxResponseSize(%d) = %d, want %d", tc.n, s.MaxResponseBytes, tc.want)
+		case tc.want != 0 && s.MaxResponseSize != tc.want:
+			t.Errorf("WithMaxResponseSize(%d) = %d, want %d", tc.n, s.MaxResponseSize, tc.want)
 		}
+	}
+}
+
+// TestOptionsFitTheirClient: an option that only one client reads does not
+// compile when given to another constructor, and shared options compile
+// everywhere. It builds testdata/wrongoptions and checks that the compiler
+// refuses exactly the lines marked WRONG there.
+func TestOptionsFitTheirClient(t *testing.T) {
+	t.Parallel()
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("this test needs the go command on PATH: %v", err)
+	}
+	const file = "testdata/wrongoptions/main.go"
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int]bool{}
+	for i, line := range strings.Split(string(src), "\n") {
+		if strings.HasSuffix(line, "// WRONG") {
+			want[i+1] = true
+		}
+	}
+	if len(want) < 6 {
+		t.Fatalf("%s marks %d lines WRONG, want at least 6", file, len(want))
+	}
+	// -gcflags=-e: every error, not the first ten. The test binary's own
+	// -race and -tags, so that the packages compiled for it are reused.
+	args := []string{"build", "-gcflags=-e", "-o", os.DevNull}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "-race" && s.Value == "true" || s.Key == "-tags" {
+				args = append(args, s.Key+"="+s.Value)
+			}
+		}
+	}
+	out, err := exec.Command(goTool, append(args, "./testdata/wrongoptions")...).CombinedOutput()
+	if err == nil {
+		t.Fatalf("%s compiled; its WRONG lines should not", file)
+	}
+	got := map[int]bool{}
+	for _, m := range regexp.MustCompile(`main\.go:(\d+):\d+: (.*)`).FindAllStringSubmatch(string(out), -1) {
+		n, _ := strconv.Atoi(m[1])
+		got[n] = true
+		if !want[n] {
+			t.Errorf("line %d should compile: %s", n, m[2])
+		}
+	}
+	for n := range want {
+		if !got[n] {
+			t.Errorf("line %d (WRONG) compiled", n)
+		}
+	}
+	if t.Failed() {
+		t.Logf("go build said:\n%s", out)
+	}
+}
+
+// TestOptionsBundle: Options applies its options in order, and a nil one
+// among them is a ValidationError when applied.
+func TestOptionsBundle(t *testing.T) {
+	t.Parallel()
+	c, err := apply(vngcloud.Options(vngcloud.WithRetries(5), vngcloud.WithTimeout(time.Second), vngcloud.WithRetries(7)))
+	if err != nil || c.Retries != 7 || c.Timeout != time.Second {
+		t.Fatalf("Config %+v, err %v", c, err)
+	}
+	if _, err := apply(vngcloud.Options(vngcloud.WithRetries(1), nil)); !errors.Is(err, vngcloud.ErrInvalidInput) {
+		t.Fatalf("nil option in Options: err = %v", err)
+	}
+	if _, err := apply(vngcloud.Options(vngcloud.WithRetries(-1))); !errors.Is(err, vngcloud.ErrInvalidInput) {
+		t.Fatalf("bad option in Options: err = %v", err)
 	}
 }

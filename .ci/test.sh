@@ -145,7 +145,12 @@ fi
 
 run gofmt gofmt_check
 run "go mod tidy -diff" go mod tidy -diff
-run "go vet" go vet ./...
+# A full run vets with the flags of the race run below (-race -tags
+# vngcloud_debuglog): the packages go vet compiles then serve the tests too,
+# and are compiled while the installs run, instead of once for each.
+vet_flags=()
+$light || vet_flags=(-race -tags vngcloud_debuglog)
+run "go vet" go vet "${vet_flags[@]}" ./...
 run "build the test reporter" go build -o "$work/testreport" .ci/testreport.go
 
 if $light; then
@@ -154,11 +159,6 @@ if $light; then
 	exit 0
 fi
 
-# Compile every package and test package as go test -race does below (same
-# flags and tags) now, while the installs run: go list -export compiles into
-# Go's cache, which go test then reuses, without linking a binary.
-compile_race() { go list -export -deps -test -race -tags vngcloud_debuglog ./... >/dev/null; }
-run "compile with -race" compile_race
 await staticcheck
 run "staticcheck" "$BIN_DIR/staticcheck" ./...
 await apt
@@ -168,6 +168,6 @@ run "tool versions" .ci/install-test-tools.sh report
 # whole output is then searched for the tests' secrets and tokens
 # (docs/RELIABILITY.md, "The whole test suite").
 run "go test -race" bash -o pipefail -c "go test -race -count=1 -timeout 12m -json -tags vngcloud_debuglog ./... | tee '$work/suite.json' | '$work/testreport'"
-run "secret search over the whole test output" env RELIABILITY_SUITE_LOG="$work/suite.json" go test -count=1 -run '^TestSuiteLogHasNoSecrets$' -v ./internal/reliability
+run "secret search over the whole test output" env RELIABILITY_SUITE_LOG="$work/suite.json" go test -race -tags vngcloud_debuglog -count=1 -run '^TestSuiteLogHasNoSecrets$' -v ./internal/reliability
 summary
 printf '\nall checks passed\n'

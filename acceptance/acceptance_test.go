@@ -44,44 +44,15 @@ func connect(t *testing.T, write bool) *env {
 	if write && mode != "1" {
 		t.Skip("acceptance: VNGCLOUD_ACCEPTANCE=readonly: this test changes the account, skipped")
 	}
-	var ts vngcloud.TokenSource
-	if token != "" {
-		ts = vngcloud.StaticToken(token)
-	} else {
-		var opts []vngcloud.Option
-		if u := os.Getenv("VNGCLOUD_IAM_ENDPOINT"); u != "" {
-			opts = append(opts, vngcloud.WithEndpoint(u))
-		}
-		cc, err := viam.NewClientCredentials(id, vngcloud.Secret(secret), opts...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ts = cc
-	}
-	e := &env{project: os.Getenv("VNGCLOUD_PROJECT_ID")}
-	iamOpts := []vngcloud.Option{vngcloud.WithTokenSource(ts)}
-	if u := os.Getenv("VNGCLOUD_IAM_ENDPOINT"); u != "" {
-		iamOpts = append(iamOpts, vngcloud.WithEndpoint(u))
-	}
-	stOpts := []vngcloud.Option{vngcloud.WithTokenSource(ts), vngcloud.WithRegion(firstOf(os.Getenv("VNGCLOUD_REGION"), "HCM04"))}
-	if u := os.Getenv("VNGCLOUD_VSTORAGE_ENDPOINT"); u != "" {
-		stOpts = append(stOpts, vngcloud.WithEndpoint(u))
-	}
-	var err error
-	if e.iam, err = viam.NewClient(iamOpts...); err != nil {
+	// The clients are built as the examples build them: a service
+	// account, or else the token on the console hosts; the endpoint and
+	// region variables move them.
+	iam, st, err := vstorage.ClientsFromEnv(os.Getenv)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if e.st, err = vstorage.NewClient(stOpts...); err != nil {
-		t.Fatal(err)
-	}
+	e := &env{iam: iam, st: st, project: os.Getenv("VNGCLOUD_PROJECT_ID")}
 	return e
-}
-
-func firstOf(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func ctx(t *testing.T) context.Context {

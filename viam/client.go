@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -83,29 +82,26 @@ func do[T any](ctx context.Context, c *Client, r *httpcore.Request) (T, error) {
 func NewClient(opts ...vngcloud.Option) (*Client, error) {
 	s, err := httpcore.Apply(opts)
 	if err != nil {
-		return nil, named("viam.NewClient", err)
+		return nil, httpcore.Named("viam.NewClient", err)
 	}
+	if s.TokenSource == nil {
+		return nil, &vngcloud.ValidationError{Operation: "viam.NewClient", Field: "WithTokenSource",
+			Reason: "vIAM calls need a bearer token: pass vngcloud.WithTokenSource with a viam.NewClientCredentials source (service account) or vngcloud.StaticToken"}
+	}
+	console := s.ConsoleHosts && s.Endpoint == ""
 	def := DefaultEndpoint
-	if s.Console && s.Endpoint == "" {
+	if console {
 		def = ConsoleAccountsEndpoint
 	}
 	core, err := httpcore.New(def, s, nil)
 	if err != nil {
-		return nil, named("viam.NewClient", err)
+		return nil, httpcore.Named("viam.NewClient", err)
 	}
 	cs := &cores{Core: core}
-	if s.Console && s.Endpoint == "" {
+	if console {
 		if cs.pol, err = httpcore.New(ConsolePoliciesEndpoint, s, nil); err != nil {
-			return nil, named("viam.NewClient", err)
+			return nil, httpcore.Named("viam.NewClient", err)
 		}
-	}
-	if st := core.Settings(); st.TokenURL != "" || st.TokenVariant != 0 || st.TokenScopeSet {
-		return nil, &vngcloud.ValidationError{Operation: "viam.NewClient", Field: "viam.WithTokenURL/WithTokenVariant/WithTokenScope",
-			Reason: "applies only to viam.NewClientCredentials"}
-	}
-	if core.Settings().TokenSource == nil {
-		return nil, &vngcloud.ValidationError{Operation: "viam.NewClient", Field: "WithTokenSource",
-			Reason: "vIAM calls need a bearer token: pass vngcloud.WithTokenSource with a viam.NewClientCredentials source (service account) or vngcloud.StaticToken"}
 	}
 	return &Client{core: cs}, nil
 }
@@ -114,15 +110,6 @@ func NewClient(opts ...vngcloud.Option) (*Client, error) {
 // console hosts, the accounts API's; the policies API's is
 // [ConsolePoliciesEndpoint]).
 func (c *Client) Endpoint() string { return c.core.Endpoint() }
-
-// named sets the operation of a ValidationError that has none.
-func named(op string, err error) error {
-	var ve *vngcloud.ValidationError
-	if errors.As(err, &ve) && ve.Operation == "" {
-		ve.Operation = op
-	}
-	return err
-}
 
 // Page is one page of a vIAM list: the items and the paging fields the
 // service returns ({data, pageNumber, pageSize, totalItems, totalPages}).

@@ -23,7 +23,7 @@
 //		vngcloud.Secret(os.Getenv("VNGCLOUD_CLIENT_SECRET")))
 //	if err != nil { ... }
 //	iam, err := viam.NewClient(vngcloud.WithTokenSource(cc))
-//	st, err := vstorage.NewClient(vngcloud.WithTokenSource(cc), vngcloud.WithRegion("HCM04"))
+//	st, err := vstorage.NewClient(vngcloud.WithTokenSource(cc), vstorage.WithRegion("HCM04"))
 //
 // Two token endpoints are documented, and which one is canonical is not
 // confirmed: v2 (accounts-api/v2/auth/token, grant_type, snake_case answer

@@ -170,7 +170,7 @@ func newHarness(t testing.TB, opts ...vngcloud.Option) *harness {
 		vngcloud.WithRetryWait(0, 0),
 		vngcloud.WithLogger(logger),
 	}, opts...)
-	cc, err := NewClientCredentials(testClientID, vngcloud.Secret(testClientSecret), base...)
+	cc, err := NewClientCredentials(testClientID, vngcloud.Secret(testClientSecret), vngcloud.Options(base...))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -292,12 +292,19 @@ func (c *Client) FindPolicyByName(ctx context.Context, name string) (Policy, err
 		return Policy{}, err
 	case len(ids) == 1:
 		return c.getPolicy(ctx, r.Op, ids[0])
-	case len(ids) == 0:
-		return Policy{}, c.core.Fail(r, httpcore.Failure{Message: fmt.Sprintf("no policy is named %q", name), Kind: vngcloud.ErrNotFound,
-			Hint: "names are case sensitive; list the policies with AllPolicies to see them"})
 	}
-	return Policy{}, c.core.Fail(r, httpcore.Failure{Message: fmt.Sprintf("%d policies are named %q (IDs %s)", len(ids), name, strings.Join(ids, ", ")),
-		Kind: vngcloud.ErrConflict, Hint: "get the one you mean with GetPolicy and its ID"})
+	return Policy{}, c.core.Fail(r, notOnePolicy(name, ids))
+}
+
+// notOnePolicy is the failure of a search by name that found no policy,
+// or several.
+func notOnePolicy(name string, ids []string) httpcore.Failure {
+	if len(ids) == 0 {
+		return httpcore.Failure{Message: fmt.Sprintf("no policy is named %q", name), Kind: vngcloud.ErrNotFound,
+			Hint: "names are case sensitive; list the policies with AllPolicies to see them"}
+	}
+	return httpcore.Failure{Message: fmt.Sprintf("%d policies are named %q (IDs %s)", len(ids), name, strings.Join(ids, ", ")),
+		Kind: vngcloud.ErrConflict, Hint: "get the one you mean with GetPolicy and its ID"}
 }
 
 // policyIDs lists the IDs of the policies named exactly name.

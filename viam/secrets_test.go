@@ -91,7 +91,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	mt.RegisterResponder(http.MethodPost, root+TokenPathV2, httpmock.NewStringResponder(401, fixture(t, "token_error_authentication_failed.json")))
 	logger := slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	opts := []vngcloud.Option{vngcloud.WithEndpoint(root), vngcloud.WithHTTPClient(&http.Client{Transport: mt}), vngcloud.WithLogger(logger)}
-	bad, err := NewClientCredentials(testClientID, vngcloud.Secret("wrong-sekrit-secret"), opts...)
+	bad, err := NewClientCredentials(testClientID, vngcloud.Secret("wrong-sekrit-secret"), vngcloud.Options(opts...))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ import (
 
 	"github.com/vstorage-sdk/vngcloud"
 	"github.com/vstorage-sdk/vngcloud/internal/httpcore"
-	"github.com/vstorage-sdk/vngcloud/internal/settings"
+	"github.com/vstorage-sdk/vngcloud/internal/redact"
 )
 
 // TokenVariant chooses which of the two documented token endpoints
@@ -103,16 +103,36 @@ var authFailureCodes = map[string]bool{
 	"unauthorized_client":    true,
 }
 
+// CredentialsOption is an option for [NewClientCredentials]: any
+// [vngcloud.Option] (they all fit), or one of this package's token options
+// ([WithTokenURL], [WithTokenVariant], [WithTokenScope]), which no other
+// constructor accepts: passing one to viam.NewClient or vstorage.NewClient
+// does not compile.
+type CredentialsOption interface{ CredentialsOption() }
+
+// tokenRequest is what the token options set.
+type tokenRequest struct {
+	url      string
+	variant  TokenVariant
+	scope    string
+	scopeSet bool // scope applies, even when "" (no scope)
+}
+
+// tokenOption is a token option; see [CredentialsOption].
+type tokenOption func(*tokenRequest) error
+
+// CredentialsOption marks a token option for [NewClientCredentials].
+func (tokenOption) CredentialsOption() {}
+
 // WithTokenVariant chooses the token endpoint variant (default [TokenV2]).
-// It applies only to [NewClientCredentials]; other constructors refuse it.
-func WithTokenVariant(v TokenVariant) vngcloud.Option {
-	return func(s *settings.Settings) error {
+func WithTokenVariant(v TokenVariant) CredentialsOption {
+	return tokenOption(func(r *tokenRequest) error {
 		if v != TokenV1 && v != TokenV2 {
 			return &vngcloud.ValidationError{Field: "viam.WithTokenVariant", Reason: fmt.Sprintf("unknown variant %d", int(v))}
 		}
-		s.TokenVariant = int(v)
+		r.variant = v
 		return nil
-	}
+	})
 }
 
 // WithTokenScope sets the OAuth2 scopes sent with the token request, as
@@ -121,41 +141,39 @@ func WithTokenVariant(v TokenVariant) vngcloud.Option {
 // in production), and [TokenV1] sends no scope, as the official CLI does.
 // WithTokenScope() with no scope leaves the field out. Each scope must be
 // a non-empty OAuth2 scope token (printable ASCII without spaces, quotes
-// or backslashes). It applies only to [NewClientCredentials]; other
-// constructors refuse it.
-func WithTokenScope(scopes ...string) vngcloud.Option {
-	return func(s *settings.Settings) error {
+// or backslashes).
+func WithTokenScope(scopes ...string) CredentialsOption {
+	return tokenOption(func(r *tokenRequest) error {
 		for _, sc := range scopes {
-			if sc == "" || strings.ContainsFunc(sc, func(r rune) bool { return r <= ' ' || r > '~' || r == '"' || r == '\\' }) {
+			if sc == "" || strings.ContainsFunc(sc, func(ch rune) bool { return ch <= ' ' || ch > '~' || ch == '"' || ch == '\\' }) {
 				return &vngcloud.ValidationError{Field: "viam.WithTokenScope",
 					Reason: fmt.Sprintf("%q is not an OAuth2 scope (printable ASCII without spaces, quotes or backslashes; pass several scopes as several arguments)", sc)}
 			}
 		}
-		s.TokenScope, s.TokenScopeSet = strings.Join(scopes, " "), true
+		r.scope, r.scopeSet = strings.Join(scopes, " "), true
 		return nil
-	}
+	})
 }
 
 // WithTokenURL sets the full URL of the token endpoint, for example a
 // proxy's. Without it the URL is the root ([DefaultEndpoint], or the one
 // set with [vngcloud.WithEndpoint]) followed by the variant's path. When
 // the URL's path ends in "/v1/auth/token" the [TokenV1] variant is used
-// unless [WithTokenVariant] says otherwise. It applies only to
-// [NewClientCredentials]; other constructors refuse it. Plain http is
-// accepted only for loopback hosts.
-func WithTokenURL(tokenURL string) vngcloud.Option {
-	return func(s *settings.Settings) error {
+// unless [WithTokenVariant] says otherwise. Plain http is accepted only
+// for loopback hosts.
+func WithTokenURL(tokenURL string) CredentialsOption {
+	return tokenOption(func(r *tokenRequest) error {
 		if err := checkTokenURL(tokenURL); err != nil {
 			return &vngcloud.ValidationError{Field: "viam.WithTokenURL", Reason: err.Error()}
 		}
-		s.TokenURL = tokenURL
+		r.url = tokenURL
 		return nil
-	}
+	})
 }
 
 func checkTokenURL(tokenURL string) error {
 	// Quote the URL without its user info, which may hold a password.
-	shown, userInfo := settings.RedactURL(tokenURL)
+	shown, userInfo := redact.URL(tokenURL)
 	u, err := url.Parse(tokenURL)
 	switch {
 	case err != nil && userInfo:
@@ -228,7 +246,7 @@ type ccState struct {
 // The secret is sent as `Authorization: Basic base64(clientID:secret)`
 // with a form-encoded body grant_type=client_credentials&scope=email
 // (grantType=client_credentials for [TokenV1]; see [WithTokenScope]).
-func NewClientCredentials(clientID string, clientSecret vngcloud.Secret, opts ...vngcloud.Option) (*ClientCredentials, error) {
+func NewClientCredentials(clientID string, clientSecret vngcloud.Secret, opts ...CredentialsOption) (*ClientCredentials, error) {
 	const op = "viam.NewClientCredentials"
 	switch {
 	case clientID == "":
@@ -243,32 +261,32 @@ func NewClientCredentials(clientID string, clientSecret vngcloud.Secret, opts ..
 		return nil, &vngcloud.ValidationError{Operation: op, Field: "clientSecret", Reason: "contains a control character (a stray newline from a file?)"}
 	}
 
-	s, err := httpcore.Apply(opts)
+	s, r, err := httpcore.Split[tokenOption](opts)
 	if err != nil {
-		return nil, named(op, err)
+		return nil, httpcore.Named(op, err)
 	}
 	s.TokenSource = nil // the token call authenticates with Basic only
 
-	st := &ccState{clientID: clientID, variant: TokenVariant(s.TokenVariant)}
+	st := &ccState{clientID: clientID, variant: r.variant}
 	if st.variant == 0 {
 		st.variant = TokenV2
-		if strings.HasSuffix(s.TokenURL, "/v1/auth/token") {
+		if strings.HasSuffix(r.url, "/v1/auth/token") {
 			st.variant = TokenV1
 		}
 	}
 	st.scope = st.variant.defaultScope()
-	if s.TokenScopeSet {
-		st.scope = s.TokenScope
+	if r.scopeSet {
+		st.scope = r.scope
 	}
-	if s.TokenURL != "" {
-		i := strings.LastIndex(s.TokenURL, "/")
-		s.Endpoint, st.path = s.TokenURL[:i+1], s.TokenURL[i+1:]
+	if r.url != "" {
+		i := strings.LastIndex(r.url, "/")
+		s.Endpoint, st.path = r.url[:i+1], r.url[i+1:]
 	} else {
 		st.path = st.variant.path()
 	}
 	core, err := httpcore.New(DefaultEndpoint, s, tokenService{st})
 	if err != nil {
-		return nil, named(op, err)
+		return nil, httpcore.Named(op, err)
 	}
 	st.core = core
 	st.tokenURL = core.Endpoint() + st.path

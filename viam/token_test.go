@@ -18,10 +18,10 @@ import (
 
 // newCC builds a ClientCredentials over its own mock transport with a fake
 // clock.
-func newCC(t *testing.T, opts ...vngcloud.Option) (*ClientCredentials, *httpmock.MockTransport, *fakeClock) {
+func newCC(t *testing.T, opts ...CredentialsOption) (*ClientCredentials, *httpmock.MockTransport, *fakeClock) {
 	t.Helper()
 	mt := httpmock.NewMockTransport()
-	all := append([]vngcloud.Option{vngcloud.WithHTTPClient(&http.Client{Transport: mt}), vngcloud.WithRetryWait(0, 0)}, opts...)
+	all := append([]CredentialsOption{vngcloud.WithHTTPClient(&http.Client{Transport: mt}), vngcloud.WithRetryWait(0, 0)}, opts...)
 	cc, err := NewClientCredentials(testClientID, vngcloud.Secret(testClientSecret), all...)
 	if err != nil {
 		t.Fatal(err)
@@ -76,14 +76,14 @@ func TestTokenURLOption(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		url, body string
-		variant   []vngcloud.Option
+		variant   []CredentialsOption
 		wantV     TokenVariant
 	}{
 		{"https://proxy.test/iam/oauth/token", "grant_type=client_credentials&scope=email", nil, TokenV2},
 		{"https://proxy.test/accounts-api/v1/auth/token", "grantType=client_credentials", nil, TokenV1},
-		{"https://proxy.test/accounts-api/v1/auth/token", "grant_type=client_credentials&scope=email", []vngcloud.Option{WithTokenVariant(TokenV2)}, TokenV2},
+		{"https://proxy.test/accounts-api/v1/auth/token", "grant_type=client_credentials&scope=email", []CredentialsOption{WithTokenVariant(TokenV2)}, TokenV2},
 	} {
-		cc, mt, _ := newCC(t, append([]vngcloud.Option{vngcloud.WithEndpoint("https://ignored.test/"), WithTokenURL(tc.url)}, tc.variant...)...)
+		cc, mt, _ := newCC(t, append([]CredentialsOption{vngcloud.WithEndpoint("https://ignored.test/"), WithTokenURL(tc.url)}, tc.variant...)...)
 		r := &recorder{steps: []step{reply(200, `{"access_token":"t","expires_in":60}`)}}
 		mt.RegisterResponder(http.MethodPost, tc.url, r.respond)
 		if _, err := cc.Token(t.Context()); err != nil {
@@ -344,7 +344,7 @@ func TestTokenErrorThroughClient(t *testing.T) {
 	t.Parallel()
 	mt := httpmock.NewMockTransport()
 	opts := []vngcloud.Option{vngcloud.WithEndpoint(root), vngcloud.WithHTTPClient(&http.Client{Transport: mt}), vngcloud.WithRetryWait(0, 0)}
-	cc, err := NewClientCredentials(testClientID, vngcloud.Secret("wrong-sekrit"), opts...)
+	cc, err := NewClientCredentials(testClientID, vngcloud.Secret("wrong-sekrit"), vngcloud.Options(opts...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -378,7 +378,7 @@ func TestNewClientCredentialsValidation(t *testing.T) {
 	for name, tc := range map[string]struct {
 		id     string
 		secret vngcloud.Secret
-		opts   []vngcloud.Option
+		opts   []CredentialsOption
 		field  string
 	}{
 		"empty id":        {"", "s-sekrit", nil, "clientID"},
@@ -386,17 +386,17 @@ func TestNewClientCredentialsValidation(t *testing.T) {
 		"space in id":     {"a b", "s-sekrit", nil, "clientID"},
 		"empty secret":    {"id", "", nil, "clientSecret"},
 		"newline secret":  {"id", "s-sekrit\n", nil, "clientSecret"},
-		"nil option":      {"id", "s-sekrit", []vngcloud.Option{nil}, "options"},
-		"relative url":    {"id", "s-sekrit", []vngcloud.Option{WithTokenURL("/token")}, "viam.WithTokenURL"},
-		"url with query":  {"id", "s-sekrit", []vngcloud.Option{WithTokenURL("https://h.test/token?x=1")}, "viam.WithTokenURL"},
-		"directory url":   {"id", "s-sekrit", []vngcloud.Option{WithTokenURL("https://h.test/auth/")}, "viam.WithTokenURL"},
-		"ftp url":         {"id", "s-sekrit", []vngcloud.Option{WithTokenURL("ftp://h.test/token")}, "viam.WithTokenURL"},
-		"unknown variant": {"id", "s-sekrit", []vngcloud.Option{WithTokenVariant(7)}, "viam.WithTokenVariant"},
-		"empty scope":     {"id", "s-sekrit", []vngcloud.Option{WithTokenScope("")}, "viam.WithTokenScope"},
-		"spaced scope":    {"id", "s-sekrit", []vngcloud.Option{WithTokenScope("email openid")}, "viam.WithTokenScope"},
-		"quoted scope":    {"id", "s-sekrit", []vngcloud.Option{WithTokenScope(`"email"`)}, "viam.WithTokenScope"},
-		"control scope":   {"id", "s-sekrit", []vngcloud.Option{WithTokenScope("email\n")}, "viam.WithTokenScope"},
-		"bad endpoint":    {"id", "s-sekrit", []vngcloud.Option{vngcloud.WithEndpoint("nope")}, "WithEndpoint"},
+		"nil option":      {"id", "s-sekrit", []CredentialsOption{nil}, "options"},
+		"relative url":    {"id", "s-sekrit", []CredentialsOption{WithTokenURL("/token")}, "viam.WithTokenURL"},
+		"url with query":  {"id", "s-sekrit", []CredentialsOption{WithTokenURL("https://h.test/token?x=1")}, "viam.WithTokenURL"},
+		"directory url":   {"id", "s-sekrit", []CredentialsOption{WithTokenURL("https://h.test/auth/")}, "viam.WithTokenURL"},
+		"ftp url":         {"id", "s-sekrit", []CredentialsOption{WithTokenURL("ftp://h.test/token")}, "viam.WithTokenURL"},
+		"unknown variant": {"id", "s-sekrit", []CredentialsOption{WithTokenVariant(7)}, "viam.WithTokenVariant"},
+		"empty scope":     {"id", "s-sekrit", []CredentialsOption{WithTokenScope("")}, "viam.WithTokenScope"},
+		"spaced scope":    {"id", "s-sekrit", []CredentialsOption{WithTokenScope("email openid")}, "viam.WithTokenScope"},
+		"quoted scope":    {"id", "s-sekrit", []CredentialsOption{WithTokenScope(`"email"`)}, "viam.WithTokenScope"},
+		"control scope":   {"id", "s-sekrit", []CredentialsOption{WithTokenScope("email\n")}, "viam.WithTokenScope"},
+		"bad endpoint":    {"id", "s-sekrit", []CredentialsOption{vngcloud.WithEndpoint("nope")}, "WithEndpoint"},
 	} {
 		_, err := NewClientCredentials(tc.id, tc.secret, tc.opts...)
 		var ve *vngcloud.ValidationError
@@ -406,16 +406,6 @@ func TestNewClientCredentialsValidation(t *testing.T) {
 		}
 		if strings.Contains(err.Error(), "sekrit") {
 			t.Errorf("%s: the secret is in the error: %v", name, err)
-		}
-	}
-}
-
-func TestViamOnlyOptionsRefusedElsewhere(t *testing.T) {
-	t.Parallel()
-	for _, o := range []vngcloud.Option{WithTokenURL("https://h.test/token"), WithTokenVariant(TokenV1), WithTokenScope("email")} {
-		_, err := NewClient(o, vngcloud.WithTokenSource(vngcloud.StaticToken("t")))
-		if !errors.Is(err, vngcloud.ErrInvalidInput) || !strings.Contains(err.Error(), "applies only to viam.NewClientCredentials") {
-			t.Errorf("err = %v", err)
 		}
 	}
 }
@@ -537,17 +527,17 @@ func TestTokenScope(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name string
-		opts []vngcloud.Option
+		opts []CredentialsOption
 		path string
 		body string
 	}{
 		{"v2 default", nil, TokenPathV2, "grant_type=client_credentials&scope=email"},
-		{"v2 none", []vngcloud.Option{WithTokenScope()}, TokenPathV2, "grant_type=client_credentials"},
-		{"v2 two", []vngcloud.Option{WithTokenScope("email", "openid")}, TokenPathV2, "grant_type=client_credentials&scope=email+openid"},
-		{"v1 default", []vngcloud.Option{WithTokenVariant(TokenV1)}, TokenPathV1, "grantType=client_credentials"},
-		{"v1 email", []vngcloud.Option{WithTokenVariant(TokenV1), WithTokenScope("email")}, TokenPathV1, "grantType=client_credentials&scope=email"},
+		{"v2 none", []CredentialsOption{WithTokenScope()}, TokenPathV2, "grant_type=client_credentials"},
+		{"v2 two", []CredentialsOption{WithTokenScope("email", "openid")}, TokenPathV2, "grant_type=client_credentials&scope=email+openid"},
+		{"v1 default", []CredentialsOption{WithTokenVariant(TokenV1)}, TokenPathV1, "grantType=client_credentials"},
+		{"v1 email", []CredentialsOption{WithTokenVariant(TokenV1), WithTokenScope("email")}, TokenPathV1, "grantType=client_credentials&scope=email"},
 	} {
-		cc, mt, _ := newCC(t, append([]vngcloud.Option{vngcloud.WithEndpoint(root)}, tc.opts...)...)
+		cc, mt, _ := newCC(t, append([]CredentialsOption{vngcloud.WithEndpoint(root)}, tc.opts...)...)
 		r := &recorder{steps: []step{reply(200, `{"access_token":"t","expires_in":60}`)}}
 		mt.RegisterResponder(http.MethodPost, root+tc.path, r.respond)
 		if _, err := cc.Token(t.Context()); err != nil {

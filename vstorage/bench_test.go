@@ -64,7 +64,7 @@ func bucketServer(tb testing.TB, body []byte) *httptest.Server {
 }
 
 func benchClient(tb testing.TB, srv *httptest.Server) *vstorage.Client {
-	c, err := vstorage.NewClient(vngcloud.WithEndpoint(srv.URL+"/api/v1/"), vngcloud.WithRegion(benchRegion),
+	c, err := vstorage.NewClient(vngcloud.WithEndpoint(srv.URL+"/api/v1/"), vstorage.WithRegion(benchRegion),
 		vngcloud.WithTokenSource(vngcloud.StaticToken(benchToken)))
 	if err != nil {
 		tb.Fatal(err)

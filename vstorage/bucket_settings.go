@@ -70,17 +70,27 @@ func (c *Client) PutBucketPolicy(ctx context.Context, projectID, bucket string, 
 	if err := checkBucket(r.Op, projectID, bucket); err != nil {
 		return err
 	}
-	policy.Version = cmp.Or(policy.Version, PolicyVersion)
-	if err := validatePolicy(r.Op, policy); err != nil {
+	body, err := policyBody(r.Op, policy)
+	if err != nil {
 		return err
+	}
+	r.Body = body
+	_, err = setting[struct{}](ctx, c, r)
+	return err
+}
+
+// policyBody checks policy (its Version defaults to PolicyVersion) and
+// wraps it as the route takes it: {"policy": "<the policy as a string>"}.
+func policyBody(op string, policy BucketPolicy) (map[string]string, error) {
+	policy.Version = cmp.Or(policy.Version, PolicyVersion)
+	if err := validatePolicy(op, policy); err != nil {
+		return nil, err
 	}
 	doc, err := marshalNoEscape(policy)
 	if err != nil {
-		return &vngcloud.ValidationError{Operation: r.Op, Field: "policy", Reason: "cannot encode: " + err.Error()}
+		return nil, &vngcloud.ValidationError{Operation: op, Field: "policy", Reason: "cannot encode: " + err.Error()}
 	}
-	r.Body = map[string]string{"policy": string(doc)}
-	_, err = setting[struct{}](ctx, c, r)
-	return err
+	return map[string]string{"policy": string(doc)}, nil
 }
 
 // DeleteBucketPolicy removes the bucket's policy. It succeeds when the

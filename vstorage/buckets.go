@@ -203,16 +203,18 @@ func (c *Client) CreateBucket(ctx context.Context, projectID, bucket string) (Bu
 		return Bucket{}, err
 	}
 	b, err := call[*Bucket](ctx, c, r)
-	switch {
-	case alreadyOwned(err):
-		return Bucket{Name: bucket}, nil
-	case err != nil:
+	if err != nil && !alreadyOwned(err) {
 		return Bucket{}, err
-	case b == nil:
-		b = &Bucket{}
 	}
-	b.Name = cmp.Or(b.Name, bucket)
-	return *b, nil
+	// Already owned, or created with an empty answer: the name is known.
+	return cmp.Or(b, &Bucket{}).withName(bucket), nil
+}
+
+// withName returns a copy of b named name when the answer named none.
+func (b *Bucket) withName(name string) Bucket {
+	out := *b
+	out.Name = cmp.Or(out.Name, name)
+	return out
 }
 
 // alreadyOwned reports S3's BucketAlreadyOwnedByYou, which means the

@@ -11,7 +11,6 @@ import (
 
 	"github.com/vstorage-sdk/vngcloud"
 	"github.com/vstorage-sdk/vngcloud/internal/httpcore"
-	"github.com/vstorage-sdk/vngcloud/internal/settings"
 	"github.com/vstorage-sdk/vngcloud/vstorage/region"
 )
 
@@ -47,12 +46,12 @@ type regionFlight struct {
 	err  error
 }
 
-// NewClient builds a vStorage client from root options:
+// NewClient builds a vStorage client from these options:
 //
 //   - vngcloud.WithTokenSource: the bearer tokens (a service-account source
 //     from the viam package for DefaultEndpoint; an IAM-user token for the
 //     console API). Required in practice.
-//   - vngcloud.WithRegion: the storage region by name ("HCM04" by default;
+//   - [WithRegion]: the storage region by name ("HCM04" by default;
 //     "HAN02", "HCM03"; a management region such as "hcm-3" or "han-1" is
 //     mapped with [region.ForManagement]), or directly by its UUID. Without
 //     vngcloud.WithEndpoint, the client talks to that region's
@@ -68,68 +67,69 @@ type regionFlight struct {
 //
 // The region's UUID, which the region headers carry, is looked up by name
 // with [Client.ListRegions] on the first call that needs it, once per
-// client. Giving the UUID in WithRegion skips the lookup.
+// client. Giving the UUID in [WithRegion] skips the lookup.
 //
 // A bad option makes NewClient return a *vngcloud.ValidationError that
 // names it; nothing is sent.
-func NewClient(opts ...vngcloud.Option) (*Client, error) {
+func NewClient(opts ...Option) (*Client, error) {
 	const op = "vstorage.NewClient"
-	s := settings.Defaults()
-	for _, o := range opts {
-		if o == nil {
-			return nil, &vngcloud.ValidationError{Operation: op, Field: "options", Reason: "a nil Option was passed"}
-		}
-		if err := o(s); err != nil {
-			var ve *vngcloud.ValidationError
-			if errors.As(err, &ve) && ve.Operation == "" {
-				cp := *ve
-				cp.Operation = op
-				return nil, &cp
-			}
-			return nil, err
-		}
+	s, name, err := httpcore.Split[regionOption](opts)
+	if err != nil {
+		return nil, httpcore.Named(op, err)
 	}
-	c := &Client{fixedID: strings.TrimSpace(s.RegionID)}
-	name := strings.TrimSpace(s.Region)
+	c := &Client{}
 	switch {
 	case name == "":
 		c.region = region.HCM04()
 	case isUUID(name):
-		if c.fixedID == "" {
-			c.fixedID = strings.ToLower(name)
-		}
+		c.fixedID = strings.ToLower(name)
 	default:
 		r, ok := region.ForManagement(name)
 		switch {
 		case ok:
 			c.region = r
-		case s.Endpoint != "" || s.Console:
+		case s.Endpoint != "" || s.ConsoleHosts:
 			c.region = Region{Name: strings.ToUpper(name)}
 		default:
 			return nil, &vngcloud.ValidationError{Operation: op, Field: "WithRegion",
 				Reason: fmt.Sprintf("unknown storage region %q (known: HCM04, HAN02, HCM03, or hcm-3/han-1); for another region also give vngcloud.WithEndpoint", name)}
 		}
 	}
-	if c.fixedID != "" && strings.ContainsAny(c.fixedID, "\r\n") {
-		return nil, &vngcloud.ValidationError{Operation: op, Field: "region ID", Reason: "must not contain line breaks"}
-	}
 	def := DefaultEndpoint
 	switch {
-	case s.Console:
+	case s.ConsoleHosts:
 		def = ConsoleEndpoint // one host for every region
 	case c.region.APIEndpoint != "":
 		def = c.region.APIEndpoint
 	}
-	core, err := httpcore.New(def, s, service{region: c.regionLabel()})
-	if err != nil {
-		var ve *vngcloud.ValidationError
-		if errors.As(err, &ve) && ve.Operation == "" {
-			ve.Operation = op
-		}
-		return nil, err
+	if c.core, err = httpcore.New(def, s, service{region: c.regionLabel()}); err != nil {
+		return nil, httpcore.Named(op, err)
 	}
-	c.core = core
 	return c, nil
+}
+
+// Option is an option for [NewClient]: any [vngcloud.Option] (they all
+// fit), or [WithRegion], which no other constructor accepts: passing it to
+// viam.NewClient does not compile.
+type Option interface{ StorageOption() }
+
+// regionOption sets the region's name or UUID; see [WithRegion].
+type regionOption func(*string) error
+
+// StorageOption marks [WithRegion] as an option for [NewClient].
+func (regionOption) StorageOption() {}
+
+// WithRegion sets the storage region that the client acts in: by name
+// ("HCM04", the default; "HAN02", "HCM03"; or a management region such as
+// "hcm-3" or "han-1"), or by its UUID. The client resolves a name to the
+// region's UUID once, for the region headers the API requires.
+func WithRegion(nameOrID string) Option {
+	return regionOption(func(r *string) error {
+		if *r = strings.TrimSpace(nameOrID); *r == "" {
+			return &vngcloud.ValidationError{Field: "WithRegion", Reason: "the region name is empty"}
+		}
+		return nil
+	})
 }
 
 // Endpoint returns the base URL that request paths are resolved against:
@@ -230,7 +230,7 @@ func (c *Client) pickRegion(regions []RegionInfo) (string, error) {
 		listed = "none"
 	}
 	return "", &vngcloud.ValidationError{Field: "WithRegion",
-		Reason: fmt.Sprintf("region %q is not among the regions the service lists (%s); check vngcloud.WithRegion, or give the region's UUID", c.region.Name, listed)}
+		Reason: fmt.Sprintf("region %q is not among the regions the service lists (%s); check vstorage.WithRegion, or give the region's UUID", c.region.Name, listed)}
 }
 
 // regionError names the call that needed the region in a lookup failure.

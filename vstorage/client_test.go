@@ -237,7 +237,7 @@ func TestRegionLookupFailureIsNotCached(t *testing.T) {
 // error, and the call is not sent.
 func TestRegionNotListed(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, vngcloud.WithRegion("HCM03"))
+	e := newEnv(t, WithRegion("HCM03"))
 	_, err := e.c.ListBuckets(t.Context(), projID)
 	var ve *vngcloud.ValidationError
 	if !errors.As(err, &ve) || ve.Operation != "vstorage.ListBuckets" || ve.Field != "WithRegion" ||
@@ -265,9 +265,9 @@ func TestRegionChoice(t *testing.T) {
 		{"", hcm04ID, 1},
 		{"A1D9E7C3-5B42-4F08-8E6A-0C3B9F2D1E57", han02ID, 0},
 	} {
-		var opts []vngcloud.Option
+		var opts []Option
 		if tc.region != "" {
-			opts = append(opts, vngcloud.WithRegion(tc.region))
+			opts = append(opts, WithRegion(tc.region))
 		}
 		e := newEnv(t, opts...)
 		e.on("GET", pKeys, 200, fixture(t, "s3keys_empty.json"))
@@ -288,17 +288,17 @@ func TestRegionChoice(t *testing.T) {
 func TestNewClientEndpoints(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		opts   []vngcloud.Option
+		opts   []Option
 		base   string
 		region string
 	}{
 		{nil, DefaultEndpoint, "HCM04"},
-		{[]vngcloud.Option{vngcloud.WithRegion("HAN02")}, "https://han02-api.vstorage.vngcloud.vn/api/v1/", "HAN02"},
-		{[]vngcloud.Option{vngcloud.WithRegion("han-1")}, "https://han02-api.vstorage.vngcloud.vn/api/v1/", "HAN02"},
-		{[]vngcloud.Option{vngcloud.WithRegion("hcm03")}, "https://hcm03-api.vstorage.vngcloud.vn/api/v1/", "HCM03"},
-		{[]vngcloud.Option{vngcloud.WithEndpoint(ConsoleEndpoint), vngcloud.WithRegion("HAN02")}, ConsoleEndpoint, "HAN02"},
-		{[]vngcloud.Option{vngcloud.WithEndpoint("https://x.test/internal/v1"), vngcloud.WithRegion("HCM05")}, "https://x.test/internal/v1/", "HCM05"},
-		{[]vngcloud.Option{vngcloud.WithRegion(hcm04ID)}, DefaultEndpoint, ""},
+		{[]Option{WithRegion("HAN02")}, "https://han02-api.vstorage.vngcloud.vn/api/v1/", "HAN02"},
+		{[]Option{WithRegion("han-1")}, "https://han02-api.vstorage.vngcloud.vn/api/v1/", "HAN02"},
+		{[]Option{WithRegion("hcm03")}, "https://hcm03-api.vstorage.vngcloud.vn/api/v1/", "HCM03"},
+		{[]Option{vngcloud.WithEndpoint(ConsoleEndpoint), WithRegion("HAN02")}, ConsoleEndpoint, "HAN02"},
+		{[]Option{vngcloud.WithEndpoint("https://x.test/internal/v1"), WithRegion("HCM05")}, "https://x.test/internal/v1/", "HCM05"},
+		{[]Option{WithRegion(hcm04ID)}, DefaultEndpoint, ""},
 	} {
 		c, err := NewClient(tc.opts...)
 		if err != nil {
@@ -308,11 +308,14 @@ func TestNewClientEndpoints(t *testing.T) {
 			t.Errorf("base %q region %q, want %q %q", c.Endpoint(), c.Region().Name, tc.base, tc.region)
 		}
 	}
-	for name, opts := range map[string][]vngcloud.Option{
-		"unknown region without endpoint": {vngcloud.WithRegion("HCM05")},
+	for name, opts := range map[string][]Option{
+		"unknown region without endpoint": {WithRegion("HCM05")},
 		"nil option":                      {nil},
 		"bad endpoint":                    {vngcloud.WithEndpoint("ftp://x")},
-		"empty region":                    {vngcloud.WithRegion(" ")},
+		"empty region":                    {WithRegion(" ")},
+		"nil vngcloud.Option":             {vngcloud.Option(nil)},
+		"nil in a bundle":                 {vngcloud.Options(nil)},
+		"a type of the caller's":          {foreignOption{}},
 	} {
 		_, err := NewClient(opts...)
 		var ve *vngcloud.ValidationError
@@ -321,6 +324,11 @@ func TestNewClientEndpoints(t *testing.T) {
 		}
 	}
 }
+
+// foreignOption claims to be an Option without being one of the SDK's.
+type foreignOption struct{}
+
+func (foreignOption) StorageOption() {}
 
 func TestRegionLookups(t *testing.T) {
 	t.Parallel()

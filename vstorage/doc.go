@@ -7,7 +7,7 @@
 //
 //	c, err := vstorage.NewClient(
 //		vngcloud.WithTokenSource(tokens), // a vIAM service-account source
-//		vngcloud.WithRegion("HCM04"),
+//		vstorage.WithRegion("HCM04"),
 //	)
 //	buckets, err := c.ListBuckets(ctx, projectID)
 //
@@ -47,11 +47,11 @@
 // per client, and keeps it; concurrent first calls share one lookup, and
 // a failed lookup is tried again on the next call. A region name the
 // service does not list is an error that says so. To skip the lookup,
-// give the UUID itself: vngcloud.WithRegion("<region UUID>").
+// give the UUID itself: vstorage.WithRegion("<region UUID>").
 //
 // Package region ([github.com/vstorage-sdk/vngcloud/vstorage/region])
 // holds the region table; its ForManagement maps management regions
-// (hcm-3, han-1) to storage regions (HCM04, HAN02); vngcloud.WithRegion
+// (hcm-3, han-1) to storage regions (HCM04, HAN02); WithRegion
 // accepts either.
 //
 // # Deleting buckets

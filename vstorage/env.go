@@ -1,8 +1,8 @@
 package vstorage
 
 import (
+	"cmp"
 	"errors"
-	"slices"
 	"strings"
 
 	"github.com/vstorage-sdk/vngcloud"
@@ -30,7 +30,8 @@ var ErrNoCredentials = errors.New("vstorage: no credentials: set VNGCLOUD_CLIENT
 // appear in errors.
 func ClientsFromEnv(getenv func(string) string, opts ...vngcloud.Option) (*viam.Client, *Client, error) {
 	id, secret, token := strings.TrimSpace(getenv("VNGCLOUD_CLIENT_ID")), getenv("VNGCLOUD_CLIENT_SECRET"), strings.TrimSpace(getenv("VNGCLOUD_ACCESS_TOKEN"))
-	var base []vngcloud.Option
+	var iamOpts []vngcloud.Option
+	var stOpts []Option
 	switch {
 	case (id == "") != (secret == ""):
 		return nil, nil, errors.New("vstorage: set both VNGCLOUD_CLIENT_ID and VNGCLOUD_CLIENT_SECRET to use a service account, or neither")
@@ -39,34 +40,29 @@ func ClientsFromEnv(getenv func(string) string, opts ...vngcloud.Option) (*viam.
 	case id == "":
 		// A console session's token: the console hosts, unless the
 		// endpoints are given.
-		base = append(base, vngcloud.WithConsoleHosts())
+		iamOpts, stOpts = append(iamOpts, vngcloud.WithConsoleHosts()), append(stOpts, vngcloud.WithConsoleHosts())
 	}
-	region := strings.TrimSpace(getenv("VNGCLOUD_REGION"))
-	if region == "" {
-		region = "HCM04"
-	}
-	iamOpts := slices.Clip(base)
-	stOpts := append(slices.Clip(base), vngcloud.WithRegion(region))
 	if u := strings.TrimSpace(getenv("VNGCLOUD_IAM_ENDPOINT")); u != "" {
 		iamOpts = append(iamOpts, vngcloud.WithEndpoint(u))
 	}
 	if u := strings.TrimSpace(getenv("VNGCLOUD_VSTORAGE_ENDPOINT")); u != "" {
 		stOpts = append(stOpts, vngcloud.WithEndpoint(u))
 	}
-	iamOpts, stOpts = append(slices.Clip(iamOpts), opts...), append(slices.Clip(stOpts), opts...)
+	shared := vngcloud.Options(opts...)
 	var ts vngcloud.TokenSource = vngcloud.StaticToken(token)
 	if id != "" {
-		cc, err := viam.NewClientCredentials(id, vngcloud.Secret(secret), iamOpts...)
+		cc, err := viam.NewClientCredentials(id, vngcloud.Secret(secret), vngcloud.Options(iamOpts...), shared)
 		if err != nil {
 			return nil, nil, err
 		}
 		ts = cc
 	}
-	iam, err := viam.NewClient(append(slices.Clip(iamOpts), vngcloud.WithTokenSource(ts))...)
+	iam, err := viam.NewClient(append(iamOpts, shared, vngcloud.WithTokenSource(ts))...)
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := NewClient(append(slices.Clip(stOpts), vngcloud.WithTokenSource(ts))...)
+	region := cmp.Or(strings.TrimSpace(getenv("VNGCLOUD_REGION")), "HCM04")
+	st, err := NewClient(append(stOpts, WithRegion(region), shared, vngcloud.WithTokenSource(ts))...)
 	if err != nil {
 		return nil, nil, err
 	}

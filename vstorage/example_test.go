@@ -159,7 +159,7 @@ func newExampleClient(srv *httptest.Server) *vstorage.Client {
 	c, err := vstorage.NewClient(
 		vngcloud.WithEndpoint(srv.URL+"/api/v1/"),
 		vngcloud.WithTokenSource(vngcloud.StaticToken("example-token")),
-		vngcloud.WithRegion("HCM04"),
+		vstorage.WithRegion("HCM04"),
 	)
 	if err != nil {
 		log.Fatal(err)
@@ -176,11 +176,11 @@ func ExampleNewClient() {
 	fmt.Println(c.Endpoint(), c.Region())
 
 	// A management region name picks the storage region and its API.
-	c, _ = vstorage.NewClient(vngcloud.WithRegion("han-1"))
+	c, _ = vstorage.NewClient(vstorage.WithRegion("han-1"))
 	fmt.Println(c.Endpoint(), c.Region())
 
 	// The console API (IAM-user tokens), without code changes.
-	c, _ = vstorage.NewClient(vngcloud.WithEndpoint(vstorage.ConsoleEndpoint), vngcloud.WithRegion("HCM04"))
+	c, _ = vstorage.NewClient(vngcloud.WithEndpoint(vstorage.ConsoleEndpoint), vstorage.WithRegion("HCM04"))
 	fmt.Println(c.Endpoint(), c.Region())
 	// Output:
 	// https://hcm04-api.vstorage.vngcloud.vn/api/v1/ HCM04

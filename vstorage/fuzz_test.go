@@ -47,7 +47,7 @@ func (f *fixedResponse) RoundTrip(req *http.Request) (*http.Response, error) {
 // fixed region UUID so nothing is looked up).
 func fuzzClient(t testing.TB, tr http.RoundTripper) *Client {
 	t.Helper()
-	c, err := NewClient(vngcloud.WithEndpoint(testBase), vngcloud.WithRegion(hcm04ID),
+	c, err := NewClient(vngcloud.WithEndpoint(testBase), WithRegion(hcm04ID),
 		vngcloud.WithTokenSource(vngcloud.StaticToken(testToken)), vngcloud.WithRetries(0),
 		vngcloud.WithHTTPClient(&http.Client{Transport: tr}))
 	if err != nil {

@@ -108,7 +108,7 @@ type testEnv struct {
 	rec *recorder
 }
 
-func newEnv(t *testing.T, opts ...vngcloud.Option) *testEnv {
+func newEnv(t *testing.T, opts ...Option) *testEnv {
 	t.Helper()
 	mt := httpmock.NewMockTransport()
 	rec := &recorder{}
@@ -117,7 +117,7 @@ func newEnv(t *testing.T, opts ...vngcloud.Option) *testEnv {
 		rec.add(req)
 		return reply(req, 599, "no responder for "+req.Method+" "+req.URL.String()), nil
 	})
-	all := append([]vngcloud.Option{
+	all := append([]Option{
 		vngcloud.WithEndpoint(testBase),
 		vngcloud.WithHTTPClient(&http.Client{Transport: mt}),
 		vngcloud.WithRetryWait(0, 0),

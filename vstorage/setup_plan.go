@@ -1,11 +1,13 @@
 package vstorage
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -591,34 +593,46 @@ func (c *Client) S3Endpoint(ctx context.Context) (S3Endpoint, error) {
 	if err != nil {
 		return S3Endpoint{}, err
 	}
-	if c.fixedID == "" {
-		if id, err := c.pickRegion(regions); err == nil {
-			c.mu.Lock()
-			if c.regionID == "" {
-				c.regionID = id
-			}
-			c.mu.Unlock()
-		}
+	c.keepRegionID(regions)
+	if ep, ok := s3EndpointOf(regions, c.region.Name, c.fixedID); ok {
+		return ep, nil
 	}
-	name := c.region.Name
+	return S3Endpoint{}, c.core.Fail(&httpcore.Request{Op: "vstorage.S3Endpoint", Method: http.MethodGet, Path: "regions"},
+		httpcore.Failure{Message: fmt.Sprintf("vStorage reports no S3 host for region %q and it is not one of the known regions", cmp.Or(c.region.Name, c.fixedID))})
+}
+
+// keepRegionID remembers the region's UUID from a list of regions read for
+// another purpose, so that the next call needs no lookup.
+func (c *Client) keepRegionID(regions []RegionInfo) {
+	if c.fixedID != "" {
+		return
+	}
+	if id, err := c.pickRegion(regions); err == nil {
+		c.mu.Lock()
+		c.regionID = cmp.Or(c.regionID, id)
+		c.mu.Unlock()
+	}
+}
+
+// s3EndpointOf finds the S3 endpoint of the region with this name (or,
+// when name is "", this UUID): the host vStorage reports for it, or else
+// the built-in one of a known region.
+func s3EndpointOf(regions []RegionInfo, name, id string) (S3Endpoint, bool) {
 	for _, r := range regions {
-		if !strings.EqualFold(r.Name, name) && (name != "" || r.ID != c.fixedID) {
+		if !strings.EqualFold(r.Name, name) && (name != "" || r.ID != id) {
 			continue
 		}
-		if r.Name != "" {
-			name = r.Name
-		}
+		name = cmp.Or(r.Name, name)
 		if host := strings.TrimSpace(r.S3Host); host != "" {
 			if !strings.Contains(host, "://") {
 				host = "https://" + host
 			}
-			return S3Endpoint{Region: name, URL: strings.TrimSuffix(host, "/"), Source: "reported by vStorage"}, nil
+			return S3Endpoint{Region: name, URL: strings.TrimSuffix(host, "/"), Source: "reported by vStorage"}, true
 		}
 		break
 	}
 	if r, ok := region.ByName(name); ok {
-		return S3Endpoint{Region: r.Name, URL: r.S3URL(), Source: "built in"}, nil
+		return S3Endpoint{Region: r.Name, URL: r.S3URL(), Source: "built in"}, true
 	}
-	return S3Endpoint{}, &vngcloud.APIError{Operation: "vstorage.ListRegions", StatusCode: 200,
-		Message: fmt.Sprintf("vStorage reports no S3 host for region %q and it is not one of the known regions", name)}
+	return S3Endpoint{}, false
 }

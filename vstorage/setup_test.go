@@ -40,16 +40,16 @@ func newFlowEnvLatency(t testing.TB, latency time.Duration, extra ...vngcloud.Op
 	stSrv := vstoragetest.NewServer(iamSrv, vstoragetest.WithLatency(latency))
 	t.Cleanup(func() { stSrv.Close(); iamSrv.Close() })
 	_, id, secret := iamSrv.AddServiceAccount("login")
-	base := append([]vngcloud.Option{vngcloud.WithRetryWait(time.Millisecond, 5*time.Millisecond)}, extra...)
-	tokens, err := viam.NewClientCredentials(id, secret, append(base, vngcloud.WithEndpoint(iamSrv.URL()))...)
+	base := vngcloud.Options(append([]vngcloud.Option{vngcloud.WithRetryWait(time.Millisecond, 5*time.Millisecond)}, extra...)...)
+	tokens, err := viam.NewClientCredentials(id, secret, base, vngcloud.WithEndpoint(iamSrv.URL()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	iam, err := viam.NewClient(append(base, vngcloud.WithEndpoint(iamSrv.URL()), vngcloud.WithTokenSource(tokens))...)
+	iam, err := viam.NewClient(base, vngcloud.WithEndpoint(iamSrv.URL()), vngcloud.WithTokenSource(tokens))
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := vstorage.NewClient(append(base, vngcloud.WithEndpoint(stSrv.URL()), vngcloud.WithTokenSource(tokens), vngcloud.WithRegion("HCM04"))...)
+	st, err := vstorage.NewClient(base, vngcloud.WithEndpoint(stSrv.URL()), vngcloud.WithTokenSource(tokens), vstorage.WithRegion("HCM04"))
 	if err != nil {
 		t.Fatal(err)
 	}

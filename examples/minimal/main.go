@@ -9,6 +9,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -26,17 +27,20 @@ func main() {
 }
 
 func run(ctx context.Context, args []string) error {
+	// The endpoints can be moved (the tests point them at local servers).
+	iamURL := cmp.Or(os.Getenv("VNGCLOUD_IAM_ENDPOINT"), viam.DefaultEndpoint)
+	storageURL := cmp.Or(os.Getenv("VNGCLOUD_VSTORAGE_ENDPOINT"), vstorage.DefaultEndpoint)
 	tokens, err := viam.NewClientCredentials(os.Getenv("VNGCLOUD_CLIENT_ID"),
-		vngcloud.Secret(os.Getenv("VNGCLOUD_CLIENT_SECRET")), endpoint("VNGCLOUD_IAM_ENDPOINT")...)
+		vngcloud.Secret(os.Getenv("VNGCLOUD_CLIENT_SECRET")), vngcloud.WithEndpoint(iamURL))
 	if err != nil {
 		return err
 	}
-	iam, err := viam.NewClient(append(endpoint("VNGCLOUD_IAM_ENDPOINT"), vngcloud.WithTokenSource(tokens))...)
+	iam, err := viam.NewClient(vngcloud.WithTokenSource(tokens), vngcloud.WithEndpoint(iamURL))
 	if err != nil {
 		return err
 	}
-	storage, err := vstorage.NewClient(append(endpoint("VNGCLOUD_VSTORAGE_ENDPOINT"),
-		vngcloud.WithTokenSource(tokens), vngcloud.WithRegion("HCM04"))...)
+	storage, err := vstorage.NewClient(vngcloud.WithTokenSource(tokens), vngcloud.WithEndpoint(storageURL),
+		vstorage.WithRegion("HCM04"))
 	if err != nil {
 		return err
 	}
@@ -62,15 +66,5 @@ func run(ctx context.Context, args []string) error {
 		fmt.Println("linked it to service account", res.ServiceAccount.Name, "which may use bucket", req.Bucket)
 	}
 	fmt.Println("wrote", res.ConfigWritten, "- try: s3cmd -c s3cnf.s3cfg ls")
-	return nil
-}
-
-// endpoint returns the option to use the URL in an environment variable
-// instead of the default endpoint, if it is set (the tests set it to local
-// test servers).
-func endpoint(variable string) []vngcloud.Option {
-	if url := os.Getenv(variable); url != "" {
-		return []vngcloud.Option{vngcloud.WithEndpoint(url)}
-	}
 	return nil
 }

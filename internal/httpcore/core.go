@@ -11,6 +11,7 @@ package httpcore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -22,7 +23,7 @@ import (
 	"github.com/hashicorp/go-cleanhttp"
 
 	"github.com/vstorage-sdk/vngcloud"
-	"github.com/vstorage-sdk/vngcloud/internal/settings"
+	"github.com/vstorage-sdk/vngcloud/internal/redact"
 )
 
 // suiteLogger is the logger of clients built without WithLogger: nil, so
@@ -36,48 +37,100 @@ const MaxErrorBody = 1 << 20
 // Core sends requests for one service client. It is safe for concurrent
 // use.
 type Core struct {
-	hc       *http.Client
-	base     *url.URL
-	ua       string
-	tokens   vngcloud.TokenSource
-	log      *slog.Logger
-	svc      Service
-	maxBody  int64
-	retries  int
-	waitMin  time.Duration
-	waitMax  time.Duration
-	timeout  time.Duration // the per-attempt limit, for messages; 0 if the caller's client sets its own
-	now      func() time.Time
-	wait     func(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration
-	settings settings.Settings
+	hc      *http.Client
+	base    *url.URL
+	ua      string
+	tokens  vngcloud.TokenSource
+	log     *slog.Logger
+	svc     Service
+	maxBody int64
+	retries int
+	waitMin time.Duration
+	waitMax time.Duration
+	timeout time.Duration // the per-attempt limit, for messages; 0 if the caller's client sets its own
+	now     func() time.Time
+	wait    func(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration
+	config  vngcloud.Config
 }
 
 // Apply applies opts over the defaults. A nil option or an invalid value
 // is an error.
-func Apply(opts []vngcloud.Option) (*settings.Settings, error) {
-	s := settings.Defaults()
+func Apply(opts []vngcloud.Option) (*vngcloud.Config, error) {
+	c := &vngcloud.Config{
+		Timeout:         vngcloud.DefaultTimeout,
+		Retries:         vngcloud.DefaultRetries,
+		RetryWaitMin:    vngcloud.DefaultRetryWaitMin,
+		RetryWaitMax:    vngcloud.DefaultRetryWaitMax,
+		MaxResponseSize: vngcloud.DefaultMaxResponseSize,
+	}
 	for _, o := range opts {
-		if o == nil {
-			return nil, &vngcloud.ValidationError{Field: "options", Reason: "a nil Option was passed"}
-		}
-		if err := o(s); err != nil {
+		if err := ApplyOne(c, o); err != nil {
 			return nil, err
 		}
 	}
-	return s, nil
+	return c, nil
 }
 
-// New builds a Core from applied settings. Its base URL is the settings'
+// ApplyOne applies one option to c; a nil option is an error.
+func ApplyOne(c *vngcloud.Config, o vngcloud.Option) error {
+	if o == nil {
+		return &vngcloud.ValidationError{Field: "options", Reason: "a nil Option was passed"}
+	}
+	return o(c)
+}
+
+// Split applies a constructor's options: the shared ones (vngcloud.Option)
+// over the defaults, as Apply does, and the service's own, of type T, to a
+// value of type R, which it returns. A nil option is an error, as is an
+// option of another type (a caller's own type that claims to be one).
+func Split[T ~func(*R) error, R any, O any](opts []O) (*vngcloud.Config, R, error) {
+	var own R
+	c, _ := Apply(nil) // the defaults alone cannot fail
+	for _, o := range opts {
+		var err error
+		switch o := any(o).(type) {
+		case nil:
+			err = ApplyOne(c, nil)
+		case vngcloud.Option:
+			err = ApplyOne(c, o)
+		case T:
+			if f := (func(*R) error)(o); f != nil {
+				err = f(&own)
+			} else {
+				err = ApplyOne(c, nil)
+			}
+		default:
+			err = &vngcloud.ValidationError{Field: "options", Reason: fmt.Sprintf("%T is not an option of this constructor", o)}
+		}
+		if err != nil {
+			return nil, own, err
+		}
+	}
+	return c, own, nil
+}
+
+// Named sets op as the operation of a *vngcloud.ValidationError in err
+// that has none (an option's error, made before the constructor's name is
+// known), and returns err.
+func Named(op string, err error) error {
+	var ve *vngcloud.ValidationError
+	if errors.As(err, &ve) && ve.Operation == "" {
+		ve.Operation = op
+	}
+	return err
+}
+
+// New builds a Core from an applied Config. Its base URL is the Config's
 // Endpoint or else defaultEndpoint; svc reads the service's answers (nil
 // for plain JSON).
-func New(defaultEndpoint string, s *settings.Settings, svc Service) (*Core, error) {
+func New(defaultEndpoint string, s *vngcloud.Config, svc Service) (*Core, error) {
 	endpoint := s.Endpoint
 	if endpoint == "" {
 		endpoint = defaultEndpoint
 	}
 	base, err := url.Parse(endpoint)
 	if err != nil || base.Host == "" {
-		shown, _ := settings.RedactURL(endpoint)
+		shown, _ := redact.URL(endpoint)
 		return nil, &vngcloud.ValidationError{Field: "endpoint", Reason: fmt.Sprintf("%q is not an absolute URL", shown)}
 	}
 	if !strings.HasSuffix(base.Path, "/") {
@@ -87,22 +140,16 @@ func New(defaultEndpoint string, s *settings.Settings, svc Service) (*Core, erro
 		svc = plainJSON{}
 	}
 	c := &Core{
-		base:     base,
-		log:      s.Logger,
-		svc:      svc,
-		maxBody:  s.MaxResponseBytes,
-		retries:  s.RetryMax,
-		waitMin:  s.RetryWaitMin,
-		waitMax:  s.RetryWaitMax,
-		now:      time.Now,
-		settings: *s,
-	}
-	if s.TokenSource != nil {
-		ts, ok := s.TokenSource.(vngcloud.TokenSource)
-		if !ok {
-			return nil, &vngcloud.ValidationError{Field: "WithTokenSource", Reason: "not a vngcloud.TokenSource"}
-		}
-		c.tokens = ts
+		base:    base,
+		log:     s.Logger,
+		svc:     svc,
+		maxBody: s.MaxResponseSize,
+		retries: s.Retries,
+		waitMin: s.RetryWaitMin,
+		waitMax: s.RetryWaitMax,
+		now:     time.Now,
+		tokens:  s.TokenSource,
+		config:  *s,
 	}
 	if c.log == nil {
 		c.log = suiteLogger // nil unless built with -tags vngcloud_debuglog
@@ -123,9 +170,9 @@ func New(defaultEndpoint string, s *settings.Settings, svc Service) (*Core, erro
 	return c, nil
 }
 
-// Settings returns a copy of the settings the Core was built from, so a
+// Config returns a copy of the Config the Core was built from, so a
 // service can build a sibling Core (another host) with the same options.
-func (c *Core) Settings() settings.Settings { return c.settings }
+func (c *Core) Config() vngcloud.Config { return c.config }
 
 // Endpoint returns the base URL requests are resolved against.
 func (c *Core) Endpoint() string { return c.base.String() }

@@ -798,7 +798,6 @@ func TestNilOptionAndBadOptions(t *testing.T) {
 		"logger":    vngcloud.WithLogger(nil),
 		"tokens":    vngcloud.WithTokenSource(nil),
 		"maxbody":   vngcloud.WithMaxResponseSize(0),
-		"region":    vngcloud.WithRegion(" "),
 		"useragent": vngcloud.WithUserAgent("a\nb"),
 	} {
 		_, err := newWith(base, []vngcloud.Option{opt})

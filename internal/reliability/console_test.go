@@ -63,7 +63,7 @@ func TestConsoleHostsMoveEveryClient(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sc, err := vstorage.NewClient(opts...)
+		sc, err := vstorage.NewClient(vngcloud.Options(opts...))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -78,7 +78,7 @@ func TestConsoleHostsMoveEveryClient(t *testing.T) {
 		}
 		// The service-account token source takes the same list: its token
 		// endpoint stays the documented one.
-		cc, err := viam.NewClientCredentials("client-id", "client-secret-xyz", opts...)
+		cc, err := viam.NewClientCredentials("client-id", "client-secret-xyz", vngcloud.Options(opts...))
 		if err != nil || cc.TokenURL() != viam.DefaultTokenURL {
 			t.Fatalf("NewClientCredentials with the same options: %v, token URL %s", err, cc.TokenURL())
 		}

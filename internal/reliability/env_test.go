@@ -60,16 +60,16 @@ const (
 	matrixNewPolicy = "matrix-new-policy"
 )
 
-// options are the client options every client of an env gets.
-func (e *env) options(extra ...vngcloud.Option) []vngcloud.Option {
-	return append([]vngcloud.Option{
+// options are the client options every client of an env gets, with extra.
+func (e *env) options(extra ...vngcloud.Option) vngcloud.Option {
+	return vngcloud.Options(append([]vngcloud.Option{
 		vngcloud.WithHTTPClient(&http.Client{Transport: e.rec}),
 		vngcloud.WithLogger(debugLogger(e.logs)),
 		// No backoff between attempts (Retry-After is still honoured up
 		// to the cap), the default three retries, a small response cap.
 		vngcloud.WithRetryWait(0, 5*time.Second),
 		vngcloud.WithMaxResponseSize(maxResponse),
-	}, extra...)
+	}, extra...)...)
 }
 
 // newEnv starts the servers and seeds, through the clients themselves, a
@@ -169,15 +169,15 @@ func basic(clientID string, secret vngcloud.Secret) string {
 }
 
 func (e *env) newCredentials(extra ...vngcloud.Option) (*viam.ClientCredentials, error) {
-	return viam.NewClientCredentials(e.loginClientID, e.loginSecret, e.options(append([]vngcloud.Option{vngcloud.WithEndpoint(e.iam.URL())}, extra...)...)...)
+	return viam.NewClientCredentials(e.loginClientID, e.loginSecret, e.options(append([]vngcloud.Option{vngcloud.WithEndpoint(e.iam.URL())}, extra...)...))
 }
 
 func (e *env) newIAM() (*viam.Client, error) {
-	return viam.NewClient(e.options(vngcloud.WithTokenSource(e.cc), vngcloud.WithEndpoint(e.iam.URL()))...)
+	return viam.NewClient(e.options(vngcloud.WithTokenSource(e.cc), vngcloud.WithEndpoint(e.iam.URL())))
 }
 
 func (e *env) newStorage() (*vstorage.Client, error) {
-	return vstorage.NewClient(e.options(vngcloud.WithTokenSource(e.cc), vngcloud.WithEndpoint(e.st.URL()), vngcloud.WithRegion("HCM04"))...)
+	return vstorage.NewClient(e.options(vngcloud.WithTokenSource(e.cc), vngcloud.WithEndpoint(e.st.URL())), vstorage.WithRegion("HCM04"))
 }
 
 // close stops the servers (dropping open connections and waiting for

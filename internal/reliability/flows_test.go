@@ -133,7 +133,7 @@ func TestFlowsLeakNoSecret(t *testing.T) {
 	// a new key, the old one deleted.
 	newSecret, err := e.iamc.ResetServiceAccountSecret(ctx, sa.ID)
 	step("reset secret", newSecret, err)
-	cc2, err := viam.NewClientCredentials(sa.ClientID, newSecret, e.options(vngcloud.WithEndpoint(e.iam.URL()))...)
+	cc2, err := viam.NewClientCredentials(sa.ClientID, newSecret, e.options(vngcloud.WithEndpoint(e.iam.URL())))
 	step("new credentials", cc2, err)
 	tok2, err := cc2.Token(ctx)
 	step("token with the new secret", tok2, err)
@@ -153,14 +153,14 @@ func TestFlowsLeakNoSecret(t *testing.T) {
 	fail("key linked twice", vngcloud.ErrConflict, nil, e.stc.LinkS3Key(ctx, e.project, key2.ID, sa.ID))
 	wrong := vngcloud.Secret("wrong-secret-" + strings.Repeat("x", 20))
 	e.rec.Add(wrong.Reveal(), basic(e.loginClientID, wrong))
-	badCC, err := viam.NewClientCredentials(e.loginClientID, wrong, e.options(vngcloud.WithEndpoint(e.iam.URL()))...)
+	badCC, err := viam.NewClientCredentials(e.loginClientID, wrong, e.options(vngcloud.WithEndpoint(e.iam.URL())))
 	step("credentials with a wrong secret", badCC, err)
 	_, err = badCC.Token(ctx)
 	fail("wrong secret", vngcloud.ErrUnauthorized, badCC, err)
 	const bogus = "static-token-the-service-refuses-0123456789"
 	e.rec.Add(bogus)
 	static, err := vstorage.NewClient(e.options(vngcloud.WithTokenSource(vngcloud.StaticToken(bogus)),
-		vngcloud.WithEndpoint(e.st.URL()), vngcloud.WithRegion(vstoragetest.HCM04ID))...)
+		vngcloud.WithEndpoint(e.st.URL())), vstorage.WithRegion(vstoragetest.HCM04ID))
 	step("static client", static, err)
 	_, err = static.ListProjects(ctx)
 	fail("refused static token", vngcloud.ErrUnauthorized, static, err)
@@ -196,8 +196,8 @@ func TestFlowsLeakNoSecret(t *testing.T) {
 	_, err = e.iamc.ListPolicies(short, nil)
 	cancel()
 	fail("deadline", context.DeadlineExceeded, nil, err)
-	remote, err := vstorage.NewClient(e.options(vngcloud.WithTokenSource(e.cc), vngcloud.WithEndpoint("http://storage.example.com/api/v1/"),
-		vngcloud.WithRegion(vstoragetest.HCM04ID))...)
+	remote, err := vstorage.NewClient(e.options(vngcloud.WithTokenSource(e.cc), vngcloud.WithEndpoint("http://storage.example.com/api/v1/")),
+		vstorage.WithRegion(vstoragetest.HCM04ID))
 	step("remote client", remote, err)
 	_, err = remote.ListProjects(ctx)
 	fail("plain http to a remote host", nil, nil, err)

@@ -266,7 +266,7 @@ func TestNoCredentialsOverPlainHTTPToRemoteHosts(t *testing.T) {
 		"http://0.0.0.0/api/v1/",
 		"http://[2001:db8::1]/api/v1/",
 	} {
-		c, err := vstorage.NewClient(hc, vngcloud.WithEndpoint(endpoint), vngcloud.WithRegion(vstoragetest.HCM04ID),
+		c, err := vstorage.NewClient(hc, vngcloud.WithEndpoint(endpoint), vstorage.WithRegion(vstoragetest.HCM04ID),
 			vngcloud.WithTokenSource(vngcloud.StaticToken("bearer-that-must-stay-home")))
 		if err != nil {
 			t.Fatal(err)
@@ -310,7 +310,7 @@ func TestNoCredentialsOverPlainHTTPToRemoteHosts(t *testing.T) {
 	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
 	for _, host := range []string{"127.0.0.1", "localhost"} {
 		c, err := vstorage.NewClient(hc, vngcloud.WithEndpoint("http://"+net.JoinHostPort(host, port)+"/api/v1/"),
-			vngcloud.WithRegion(vstoragetest.HCM04ID), vngcloud.WithTokenSource(vngcloud.StaticToken("loopback-token")))
+			vstorage.WithRegion(vstoragetest.HCM04ID), vngcloud.WithTokenSource(vngcloud.StaticToken("loopback-token")))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -360,15 +360,15 @@ func TestNoCredentialsAcrossRedirects(t *testing.T) {
 		target = tc.target
 		for _, client := range []struct {
 			name string
-			opt  []vngcloud.Option
+			opt  []vstorage.Option
 		}{
-			{"recording transport", []vngcloud.Option{vngcloud.WithHTTPClient(&http.Client{Transport: rec})}},
+			{"recording transport", []vstorage.Option{vngcloud.WithHTTPClient(&http.Client{Transport: rec})}},
 			{"default client", nil},
 		} {
 			if client.opt == nil && !tc.follow && !strings.Contains(tc.target, "127.0.0.1") && !strings.Contains(tc.target, "localhost") {
 				continue // the default client would dial out if the SDK followed: only loopback targets
 			}
-			c, err := vstorage.NewClient(append(client.opt, vngcloud.WithEndpoint(front.URL+"/api/v1/"), vngcloud.WithRegion(vstoragetest.HCM04ID),
+			c, err := vstorage.NewClient(append(client.opt, vngcloud.WithEndpoint(front.URL+"/api/v1/"), vstorage.WithRegion(vstoragetest.HCM04ID),
 				vngcloud.WithTokenSource(vngcloud.StaticToken("redirected-token-value")), vngcloud.WithRetryWait(0, 0))...)
 			if err != nil {
 				t.Fatal(err)
@@ -430,7 +430,7 @@ func TestNoDowngradeRedirect(t *testing.T) {
 	defer tls.Close()
 	rec := newRecorder(tls.Client().Transport)
 	c, err := vstorage.NewClient(vngcloud.WithHTTPClient(&http.Client{Transport: rec}), vngcloud.WithEndpoint(tls.URL+"/api/v1/"),
-		vngcloud.WithRegion(vstoragetest.HCM04ID), vngcloud.WithTokenSource(vngcloud.StaticToken("tls-only-token")))
+		vstorage.WithRegion(vstoragetest.HCM04ID), vngcloud.WithTokenSource(vngcloud.StaticToken("tls-only-token")))
 	if err != nil {
 		t.Fatal(err)
 	}

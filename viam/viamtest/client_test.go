@@ -17,10 +17,10 @@ import (
 
 // clients returns a token source and a viam client logged in as a
 // service account of s. ccOpts go to the token source only.
-func clients(t testing.TB, s *viamtest.Server, clientID string, secret vngcloud.Secret, ccOpts ...vngcloud.Option) (*viam.ClientCredentials, *viam.Client) {
+func clients(t testing.TB, s *viamtest.Server, clientID string, secret vngcloud.Secret, ccOpts ...viam.CredentialsOption) (*viam.ClientCredentials, *viam.Client) {
 	t.Helper()
 	base := []vngcloud.Option{vngcloud.WithEndpoint(s.URL()), vngcloud.WithRetryWait(0, 0)}
-	cc, err := viam.NewClientCredentials(clientID, secret, append(base, ccOpts...)...)
+	cc, err := viam.NewClientCredentials(clientID, secret, append([]viam.CredentialsOption{vngcloud.Options(base...)}, ccOpts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

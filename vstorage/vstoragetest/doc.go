@@ -17,7 +17,7 @@
 //	_, clientID, secret := iam.AddServiceAccount("ci-bot")
 //	cc, _ := viam.NewClientCredentials(clientID, secret, vngcloud.WithEndpoint(iam.URL()))
 //	c, _ := vstorage.NewClient(vngcloud.WithTokenSource(cc),
-//		vngcloud.WithEndpoint(st.URL()), vngcloud.WithRegion("HCM04"))
+//		vngcloud.WithEndpoint(st.URL()), vstorage.WithRegion("HCM04"))
 //
 // # What is modelled
 //

@@ -28,7 +28,7 @@ func ExampleNewServer() {
 		log.Fatal(err)
 	}
 	c, err := vstorage.NewClient(vngcloud.WithTokenSource(cc), vngcloud.WithEndpoint(st.URL()),
-		vngcloud.WithRegion("HCM04"))
+		vstorage.WithRegion("HCM04"))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func ExampleServer_limits() {
 	project := st.AddProject("HCM04", "media")
 	_, clientID, secret := iam.AddServiceAccount("ci-bot")
 	cc, _ := viam.NewClientCredentials(clientID, secret, vngcloud.WithEndpoint(iam.URL()))
-	c, _ := vstorage.NewClient(vngcloud.WithTokenSource(cc), vngcloud.WithEndpoint(st.URL()), vngcloud.WithRegion("HCM04"))
+	c, _ := vstorage.NewClient(vngcloud.WithTokenSource(cc), vngcloud.WithEndpoint(st.URL()), vstorage.WithRegion("HCM04"))
 	ctx := context.Background()
 
 	for range vstoragetest.MaxKeys {
@@ -88,7 +88,7 @@ func ExampleServer_limits() {
 	fmt.Println("11th key:", ae.Code, ae.Message, errors.Is(err, vngcloud.ErrConflict))
 
 	// A client of another region sees no project there.
-	han, _ := vstorage.NewClient(vngcloud.WithTokenSource(cc), vngcloud.WithEndpoint(st.URL()), vngcloud.WithRegion("HAN02"))
+	han, _ := vstorage.NewClient(vngcloud.WithTokenSource(cc), vngcloud.WithEndpoint(st.URL()), vstorage.WithRegion("HAN02"))
 	_, err = han.ListBuckets(ctx, project)
 	fmt.Println("HAN02 client:", errors.Is(err, vngcloud.ErrForbidden))
 	// Output:
@@ -105,7 +105,7 @@ func ExampleServer_Inject() {
 	project := st.AddProject("HCM04", "media")
 	_, clientID, secret := iam.AddServiceAccount("ci-bot")
 	cc, _ := viam.NewClientCredentials(clientID, secret, vngcloud.WithEndpoint(iam.URL()))
-	c, _ := vstorage.NewClient(vngcloud.WithTokenSource(cc), vngcloud.WithEndpoint(st.URL()), vngcloud.WithRegion("HCM04"))
+	c, _ := vstorage.NewClient(vngcloud.WithTokenSource(cc), vngcloud.WithEndpoint(st.URL()), vstorage.WithRegion("HCM04"))
 
 	st.Inject(vstoragetest.Fault{Method: "POST", Path: "users/s3_keys", Drop: vstoragetest.DropAfterAct})
 	_, err := c.CreateS3Key(context.Background(), project)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vstorage-sdk/vngcloud"
+	"github.com/vstorage-sdk/vngcloud/vstorage"
 	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
 )
 
@@ -97,7 +98,7 @@ func TestRateLimited(t *testing.T) {
 	if !errors.Is(err, vngcloud.ErrRateLimited) || !errors.As(err, &ae) || ae.RetryAfter != time.Minute {
 		t.Fatalf("%v", err)
 	}
-	c := e.client(t, vngcloud.WithRegion(vstoragetest.HCM04ID), vngcloud.WithRetryWait(0, 5*time.Second))
+	c := e.client(t, vstorage.WithRegion(vstoragetest.HCM04ID), vngcloud.WithRetryWait(0, 5*time.Second))
 	e.st.Inject(vstoragetest.Fault{Method: "GET", Status: 429, RetryAfter: "1"})
 	start := time.Now()
 	if _, err := c.ListProjects(ctx); err != nil {

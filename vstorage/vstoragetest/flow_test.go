@@ -297,7 +297,7 @@ func TestRegionHeadersRequired(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := context.Background()
 	for _, region := range []string{"0e6a1b2c-3d4e-4f50-8a6b-7c8d9e0f1a2b", "HAN02"} {
-		c := e.client(t, vngcloud.WithRegion(region))
+		c := e.client(t, vstorage.WithRegion(region))
 		if ps, err := c.ListProjects(ctx); err != nil || len(ps) != 0 {
 			t.Fatalf("%s: projects %+v %v", region, ps, err)
 		}
@@ -352,7 +352,7 @@ func TestTokenExpiry(t *testing.T) {
 	}
 	// A static token is not refreshed: once expired, calls fail.
 	tok, _ := e.cc.Token(ctx)
-	static := e.client(t, vngcloud.WithTokenSource(vngcloud.StaticToken(tok.Reveal())), vngcloud.WithRegion("HCM04"))
+	static := e.client(t, vngcloud.WithTokenSource(vngcloud.StaticToken(tok.Reveal())), vstorage.WithRegion("HCM04"))
 	if _, err := static.ListBuckets(ctx, e.project); err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,7 @@ type env struct {
 	secret   vngcloud.Secret
 }
 
-func newEnv(t testing.TB, serverOpts []vstoragetest.Option, clientOpts ...vngcloud.Option) *env {
+func newEnv(t testing.TB, serverOpts []vstoragetest.Option, clientOpts ...vstorage.Option) *env {
 	t.Helper()
 	e := &env{iam: viamtest.NewServer()}
 	t.Cleanup(e.iam.Close)
@@ -46,14 +46,14 @@ func newEnv(t testing.TB, serverOpts []vstoragetest.Option, clientOpts ...vngclo
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.c = e.client(t, append([]vngcloud.Option{vngcloud.WithRegion("HCM04")}, clientOpts...)...)
+	e.c = e.client(t, append([]vstorage.Option{vstorage.WithRegion("HCM04")}, clientOpts...)...)
 	return e
 }
 
 // client builds another vstorage client on the same token source.
-func (e *env) client(t testing.TB, opts ...vngcloud.Option) *vstorage.Client {
+func (e *env) client(t testing.TB, opts ...vstorage.Option) *vstorage.Client {
 	t.Helper()
-	c, err := vstorage.NewClient(append([]vngcloud.Option{vngcloud.WithTokenSource(e.cc), vngcloud.WithEndpoint(e.st.URL()),
+	c, err := vstorage.NewClient(append([]vstorage.Option{vngcloud.WithTokenSource(e.cc), vngcloud.WithEndpoint(e.st.URL()),
 		vngcloud.WithRetryWait(0, 0)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
