@@ -145,13 +145,14 @@ fi
 
 run gofmt gofmt_check
 run "go mod tidy -diff" go mod tidy -diff
-# A full run vets with the flags of the race run below (-race -tags
-# vngcloud_debuglog): the packages go vet compiles then serve the tests too,
-# and are compiled while the installs run, instead of once for each.
-vet_flags=()
-$light || vet_flags=(-race -tags vngcloud_debuglog)
-run "go vet" go vet "${vet_flags[@]}" ./...
-run "build the test reporter" go build -o "$work/testreport" .ci/testreport.go
+# A full run compiles every package once, with the flags of the race run
+# below: go vet, the test reporter and staticcheck (GOFLAGS) use them too,
+# so what one compiles serves the others, and most of it is compiled while
+# the installs run.
+build_flags=()
+$light || build_flags=(-race -tags vngcloud_debuglog)
+run "go vet" go vet "${build_flags[@]}" ./...
+run "build the test reporter" go build "${build_flags[@]}" -o "$work/testreport" .ci/testreport.go
 
 if $light; then
 	run "go test" bash -o pipefail -c "go test -count=1 -json ./... | '$work/testreport'"
@@ -160,7 +161,7 @@ if $light; then
 fi
 
 await staticcheck
-run "staticcheck" "$BIN_DIR/staticcheck" ./...
+run "staticcheck" env GOFLAGS=-race "$BIN_DIR/staticcheck" -tags vngcloud_debuglog ./...
 await apt
 await versitygw
 run "tool versions" .ci/install-test-tools.sh report

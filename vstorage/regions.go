@@ -79,7 +79,7 @@ func (r *RegionInfo) UnmarshalJSON(b []byte) error {
 // ListRegions lists the storage regions the service knows, with their
 // UUIDs. It is the one call sent without the region headers.
 //
-// Endpoint: GET regions (API doc §2.3 #1).
+// Endpoint: GET regions (docs/api.md §2.3 #1).
 func (c *Client) ListRegions(ctx context.Context) ([]RegionInfo, error) {
 	r := &httpcore.Request{Op: "vstorage.ListRegions", Method: http.MethodGet, Path: "regions"}
 	return httpcore.Do[[]RegionInfo](ctx, c.core, r)

@@ -265,7 +265,7 @@ func emailB64() string { return base64.StdEncoding.EncodeToString([]byte(Account
 // ---- routing ----
 
 // scope says what a route answers when the region headers are missing or
-// name no known region (API doc §1.3).
+// name no known region (docs/api.md §1.3).
 type scope int
 
 const (
@@ -371,7 +371,7 @@ func (s *Server) listRegions(w http.ResponseWriter, _ *http.Request, _ *region) 
 
 // ---- answers ----
 
-// Messages the service is documented to send (API doc §2.2).
+// Messages the service is documented to send (docs/api.md §2.2).
 const (
 	msgNoProjectAuth = "Could not retrieve buckets. No project authentication found."
 	msgKeyLimit      = "Key number is reached to maximum value 10"
