@@ -109,7 +109,7 @@ func iamHosts(flags []string) ([]IAMHost, error) {
 	if len(flags) == 0 {
 		return []IAMHost{
 			{Name: "documented", Accounts: viam.DefaultEndpoint, Policies: viam.DefaultEndpoint},
-			{Name: "console", Accounts: "https://dashboard.console.greennode.ai/", Policies: "https://iam.console.greennode.ai/"},
+			{Name: "console", Accounts: consoleAccountsRoot, Policies: consolePoliciesRoot},
 		}, nil
 	}
 	var out []IAMHost

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/vstorage-sdk/vngcloud"
+	"github.com/vstorage-sdk/vngcloud/vstorage"
 )
 
 // IAMHost is a candidate root for the vIAM APIs: the accounts API
@@ -477,6 +478,9 @@ func (p *prober) note(s string) { p.rep.Notes = append(p.rep.Notes, s) }
 // is not printed.
 const (
 	defaultIAMRoot = "https://iamapis.vngcloud.vn/"
+	// The console's vIAM roots (vngcloud.WithConsoleHosts).
+	consoleAccountsRoot = "https://dashboard.console.greennode.ai/"
+	consolePoliciesRoot = "https://iam.console.greennode.ai/"
 )
 
 // recommend turns what worked into settings.
@@ -493,6 +497,22 @@ func (p *prober) recommend(variant string, iam *IAMHost, iamTok *token, st *Stor
 	if p.cfg.TokenRoot != "" && p.cfg.TokenRoot != defaultIAMRoot && variant != "" {
 		*s = append(*s, "token URL root: vngcloud.WithEndpoint(\""+p.cfg.TokenRoot+"\") for viam.NewClientCredentials")
 	}
+	if iam != nil && st != nil && iam.Accounts == consoleAccountsRoot && iam.Policies == consolePoliciesRoot && st.URL == vstorage.ConsoleEndpoint {
+		// One option moves both clients to the console hosts, the
+		// policies API's included.
+		*s = append(*s, fmt.Sprintf("vIAM and vStorage: vngcloud.WithConsoleHosts() for viam.NewClient and vstorage.NewClient (console hosts, %s)", iamTok.kind),
+			"  env: VNGCLOUD_ACCESS_TOKEN (the examples then use the console hosts)")
+	} else {
+		p.recommendHosts(iam, iamTok, st, stTok)
+	}
+	if (iamTok != nil && iamTok.kind == "access token") || (stTok != nil && stTok.kind == "access token") {
+		*s = append(*s, "credentials: a bearer token (vngcloud.StaticToken), not the service account's; env: VNGCLOUD_ACCESS_TOKEN")
+	}
+}
+
+// recommendHosts recommends a vIAM and a vStorage endpoint apart.
+func (p *prober) recommendHosts(iam *IAMHost, iamTok *token, st *StorageHost, stTok *token) {
+	s := &p.rep.Settings
 	if iam == nil {
 		p.note("no vIAM host answered userinfo and both lists with a token: vIAM calls will fail")
 	} else {
@@ -507,9 +527,6 @@ func (p *prober) recommend(variant string, iam *IAMHost, iamTok *token, st *Stor
 	} else {
 		*s = append(*s, fmt.Sprintf("vStorage: vngcloud.WithEndpoint(%q) for vstorage.NewClient (%s host, %s)", st.URL, st.Name, stTok.kind),
 			"  env: VNGCLOUD_VSTORAGE_ENDPOINT="+st.URL)
-	}
-	if (iamTok != nil && iamTok.kind == "access token") || (stTok != nil && stTok.kind == "access token") {
-		*s = append(*s, "credentials: a bearer token (vngcloud.StaticToken), not the service account's; env: VNGCLOUD_ACCESS_TOKEN")
 	}
 }
 

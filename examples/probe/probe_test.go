@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vstorage-sdk/vngcloud/viam/viamtest"
+	"github.com/vstorage-sdk/vngcloud/vstorage"
 	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
 )
 
@@ -214,5 +215,32 @@ func TestRunWritesJSON(t *testing.T) {
 	}
 	if err := run(context.Background(), nil, func(string) string { return "" }, &out); err != errNoCredentials {
 		t.Errorf("without credentials: %v", err)
+	}
+}
+
+// TestRecommendConsoleHosts: when the console hosts answer every call,
+// the report recommends the one option that moves both clients there,
+// not an endpoint per client (which would miss the policies API's root).
+func TestRecommendConsoleHosts(t *testing.T) {
+	t.Parallel()
+	p := &prober{}
+	tok := &token{kind: "access token"}
+	p.recommend("", &IAMHost{Name: "console", Accounts: consoleAccountsRoot, Policies: consolePoliciesRoot}, tok,
+		&StorageHost{Name: "console", URL: vstorage.ConsoleEndpoint}, tok)
+	want := []string{
+		"vIAM and vStorage: vngcloud.WithConsoleHosts() for viam.NewClient and vstorage.NewClient (console hosts, access token)",
+		"  env: VNGCLOUD_ACCESS_TOKEN (the examples then use the console hosts)",
+		"credentials: a bearer token (vngcloud.StaticToken), not the service account's; env: VNGCLOUD_ACCESS_TOKEN",
+	}
+	if !slices.Equal(p.rep.Settings, want) || len(p.rep.Notes) != 0 {
+		t.Errorf("settings:\n%s\nnotes: %q", strings.Join(p.rep.Settings, "\n"), p.rep.Notes)
+	}
+	// The console's vIAM with another vStorage host: an endpoint each,
+	// and the note that one root cannot reach both vIAM APIs.
+	p = &prober{}
+	p.recommend("", &IAMHost{Name: "console", Accounts: consoleAccountsRoot, Policies: consolePoliciesRoot}, tok,
+		&StorageHost{Name: "documented", URL: vstorage.DefaultEndpoint}, tok)
+	if len(p.rep.Settings) != 5 || !strings.HasPrefix(p.rep.Settings[0], "vIAM: vngcloud.WithEndpoint") || len(p.rep.Notes) != 1 {
+		t.Errorf("settings:\n%s\nnotes: %q", strings.Join(p.rep.Settings, "\n"), p.rep.Notes)
 	}
 }
