@@ -20,20 +20,22 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
 	"io"
 	"os"
 	"os/signal"
 	"sort"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/vstorage-sdk/vngcloud/viam"
 	"github.com/vstorage-sdk/vngcloud/vstorage"
+	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
 )
 
 func main() {
@@ -44,10 +46,13 @@ func main() {
 }
 
 func runWith(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, off *vstoragetest.Sandbox) int {
-	var f commonFlags
+	var region, project string
+	var timeout time.Duration
 	fs := flag.NewFlagSet("listall", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	f.register(fs)
+	fs.StringVar(&region, "region", "", "storage region (default $VNGCLOUD_REGION, else HCM04)")
+	fs.StringVar(&project, "project", "", "list this project only (default: every project of the region)")
+	fs.DurationVar(&timeout, "timeout", 2*time.Minute, "give up after this long")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -59,18 +64,25 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		fs.Usage()
 		return 2
 	}
-	ctx, cancel := context.WithTimeout(ctx, f.timeout)
-	defer cancel()
-	c, err := connect(getenv, f, stderr, off)
+	env := func(k string) string { // --region stands for VNGCLOUD_REGION
+		if k == "VNGCLOUD_REGION" {
+			return cmp.Or(strings.TrimSpace(region), getenv(k))
+		}
+		return getenv(k)
+	}
+	c, err := vstoragetest.ClientsFromEnv(env, off, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "listall: %v\n", err)
 		return 2
 	}
-	defer c.close()
-	if c.off != nil {
-		fmt.Fprintln(stdout, demoLine)
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	only := strings.TrimSpace(project)
+	if c.Sandbox != nil {
+		only = c.ProjectID
 	}
-	if c.own {
+	if c.Sandbox != nil && off == nil {
 		// A fresh in-memory account is empty; give it something to list.
 		if err := sample(ctx, c, stdout); err != nil {
 			fmt.Fprintf(stderr, "listall: seeding the demo: %v\n", err)
@@ -80,7 +92,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	pr := vstorage.NewProgressPrinter(stdout)
 	defer pr.Watch(ctx)()
 	pr.Event(vstorage.StepEvent{Step: "listing"}) // a line if the network is slow
-	if err := list(ctx, c, f.project != "" || c.off != nil, stdout); err != nil {
+	if err := list(ctx, c, only, stdout); err != nil {
 		fmt.Fprintf(stderr, "listall: %v\n", err)
 		return 1
 	}
@@ -90,13 +102,13 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 // sample fills the in-memory account with vstorage.Setup, as a small
 // account holds it: a bucket, a service account with read/write on it and
 // an S3 key linked to it, and an unrestricted key.
-func sample(ctx context.Context, c *clients, w io.Writer) error {
-	linked, err := vstorage.Setup(ctx, vstorage.SetupRequest{Storage: c.st, IAM: c.iam, ProjectID: c.project, Bucket: "demo-photos",
+func sample(ctx context.Context, c *vstoragetest.Clients, w io.Writer) error {
+	linked, err := vstorage.Setup(ctx, vstorage.SetupRequest{Storage: c.Storage, IAM: c.IAM, ProjectID: c.ProjectID, Bucket: "demo-photos",
 		Restrict: &vstorage.Restriction{ServiceAccount: "demo-app", ManagedPolicy: viam.PolicyVStorageClientToolFullAccess}})
 	if err != nil {
 		return err
 	}
-	free, err := vstorage.Setup(ctx, vstorage.SetupRequest{Storage: c.st, ProjectID: c.project})
+	free, err := vstorage.Setup(ctx, vstorage.SetupRequest{Storage: c.Storage, ProjectID: c.ProjectID})
 	if err != nil {
 		return err
 	}
@@ -105,20 +117,22 @@ func sample(ctx context.Context, c *clients, w io.Writer) error {
 	return nil
 }
 
-func list(ctx context.Context, c *clients, oneProject bool, w io.Writer) error {
-	ep, err := c.st.S3Endpoint(ctx)
+// list lists the project only, or every project of the region when only
+// is "".
+func list(ctx context.Context, c *vstoragetest.Clients, only string, w io.Writer) error {
+	ep, err := c.Storage.S3Endpoint(ctx)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "region %s, S3 endpoint %s (%s)\n", ep.Region, ep.URL, ep.Source)
 	var projects []vstorage.Project
-	if oneProject {
-		p, err := c.st.GetProject(ctx, c.project)
+	if only != "" {
+		p, err := c.Storage.GetProject(ctx, only)
 		if err != nil {
 			return err
 		}
 		projects = []vstorage.Project{p}
-	} else if projects, err = c.st.ListProjects(ctx); err != nil {
+	} else if projects, err = c.Storage.ListProjects(ctx); err != nil {
 		return err
 	}
 	if len(projects) == 0 {
@@ -133,17 +147,17 @@ func list(ctx context.Context, c *clients, oneProject bool, w io.Writer) error {
 	return listServiceAccounts(ctx, c, w, linked)
 }
 
-func listProject(ctx context.Context, c *clients, w io.Writer, p vstorage.Project, linked map[string][]string) error {
+func listProject(ctx context.Context, c *vstoragetest.Clients, w io.Writer, p vstorage.Project, linked map[string][]string) error {
 	fmt.Fprintf(w, "\nproject %s (%s): %s, %.1f of %.0f GB used\n", p.Name, p.ID, orNone(p.ProjectTypeName), p.UsageGB, p.TotalQuotaGB)
 
-	buckets, err := c.st.ListBuckets(ctx, p.ID)
+	buckets, err := c.Storage.ListBuckets(ctx, p.ID)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "  buckets (%d):\n", len(buckets))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, b := range buckets {
-		pol, err := c.st.GetBucketPolicy(ctx, p.ID, b.Name)
+		pol, err := c.Storage.GetBucketPolicy(ctx, p.ID, b.Name)
 		if err != nil {
 			return fmt.Errorf("bucket %s: %w", b.Name, err)
 		}
@@ -151,7 +165,7 @@ func listProject(ctx context.Context, c *clients, w io.Writer, p vstorage.Projec
 	}
 	tw.Flush()
 
-	keys, err := c.st.ListS3Keys(ctx, p.ID)
+	keys, err := c.Storage.ListS3Keys(ctx, p.ID)
 	if err != nil {
 		return err
 	}
@@ -195,9 +209,9 @@ func describePolicy(p vstorage.BucketPolicy) string {
 	return fmt.Sprintf("%d statements for %s", len(p.Statement), orNone(strings.Join(names, ", ")))
 }
 
-func listServiceAccounts(ctx context.Context, c *clients, w io.Writer, linked map[string][]string) error {
+func listServiceAccounts(ctx context.Context, c *vstoragetest.Clients, w io.Writer, linked map[string][]string) error {
 	var sas []viam.ServiceAccount
-	for sa, err := range c.iam.AllServiceAccounts(ctx, nil) {
+	for sa, err := range c.IAM.AllServiceAccounts(ctx, nil) {
 		if err != nil {
 			return err
 		}
@@ -206,7 +220,7 @@ func listServiceAccounts(ctx context.Context, c *clients, w io.Writer, linked ma
 	fmt.Fprintf(w, "\nservice accounts (%d):\n", len(sas))
 	for _, sa := range sas {
 		var pols []string
-		for p, err := range c.iam.AllServiceAccountPolicies(ctx, sa.ID, nil) {
+		for p, err := range c.IAM.AllServiceAccountPolicies(ctx, sa.ID, nil) {
 			if err != nil {
 				return fmt.Errorf("service account %s: %w", sa.Name, err)
 			}

@@ -3,12 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
-	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
 	"strings"
 	"testing"
 
 	"github.com/vstorage-sdk/vngcloud"
 	"github.com/vstorage-sdk/vngcloud/viam"
+	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
 )
 
 func listall(t *testing.T, args ...string) (int, string, string) {

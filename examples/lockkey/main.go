@@ -30,15 +30,16 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
 	"io"
 	"os"
 	"os/signal"
 	"strings"
+	"time"
 
 	"github.com/vstorage-sdk/vngcloud/s3cfg"
 	"github.com/vstorage-sdk/vngcloud/viam"
 	"github.com/vstorage-sdk/vngcloud/vstorage"
+	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
 )
 
 func main() {
@@ -49,8 +50,8 @@ func main() {
 }
 
 func runWith(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, off *vstoragetest.Sandbox) int {
-	var f commonFlags
 	var bucket, saName, key, config, policy string
+	var timeout time.Duration
 	fs := flag.NewFlagSet("lockkey", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&bucket, "bucket", "", "the bucket the key may read and write (created when missing); required")
@@ -58,7 +59,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	fs.StringVar(&policy, "policy", "", "a managed vIAM policy to attach to the service account, by name (default none)")
 	fs.StringVar(&key, "access-key", "", "the key to lock: its access key or key ID (default: the access_key of --config)")
 	fs.StringVar(&config, "config", "", "an s3cmd config to read the access key from (only read)")
-	f.register(fs)
+	fs.DurationVar(&timeout, "timeout", 2*time.Minute, "give up (undoing what was created) after this long")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -95,25 +96,22 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 			return 1
 		}
 	}
-	ctx, cancel := context.WithTimeout(ctx, f.timeout)
-	defer cancel()
-	c, err := connect(getenv, f, stderr, off)
+	c, err := vstoragetest.ClientsFromEnv(getenv, off, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "lockkey: %v\n", err)
 		return 2
 	}
-	defer c.close()
-	if c.off != nil {
-		fmt.Fprintln(stdout, demoLine)
-		if key == "" {
-			k, err := c.st.CreateS3Key(ctx, c.project)
-			if err != nil {
-				fmt.Fprintf(stderr, "lockkey: demo: %v\n", err)
-				return 1
-			}
-			key = k.AccessKey
-			fmt.Fprintf(stdout, "demo: made S3 key %s to lock\n", key)
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if c.Sandbox != nil && key == "" {
+		k, err := c.Storage.CreateS3Key(ctx, c.ProjectID)
+		if err != nil {
+			fmt.Fprintf(stderr, "lockkey: demo: %v\n", err)
+			return 1
 		}
+		key = k.AccessKey
+		fmt.Fprintf(stdout, "demo: made S3 key %s to lock\n", key)
 	}
 	if key == "" {
 		fmt.Fprintln(stderr, "lockkey: name the key to lock with --access-key or --config")
@@ -122,7 +120,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	pr := vstorage.NewProgressPrinter(stdout)
 	defer pr.Watch(ctx)()
-	req := vstorage.SetupRequest{Storage: c.st, IAM: c.iam, ProjectID: c.project, Bucket: bucket, ExistingKey: key,
+	req := vstorage.SetupRequest{Storage: c.Storage, IAM: c.IAM, ProjectID: c.ProjectID, Bucket: bucket, ExistingKey: key,
 		Restrict: &vstorage.Restriction{ServiceAccount: saName, ManagedPolicy: policy}, Progress: pr.Event}
 	res, err := vstorage.LockKey(ctx, req)
 	if err != nil {

@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
-	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vstorage-sdk/vngcloud/vstorage"
+	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
 )
 
 func lock(t *testing.T, off *vstoragetest.Sandbox, args ...string) (int, string, string) {
@@ -23,11 +25,11 @@ func TestLock(t *testing.T) {
 	t.Parallel()
 	off := vstoragetest.NewSandbox()
 	t.Cleanup(off.Close)
-	c, err := connect(func(string) string { return "" }, commonFlags{}, os.Stderr, off)
+	_, st, err := vstorage.ClientsFromEnv(off.Getenv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	k, err := c.st.CreateS3Key(context.Background(), off.ProjectID)
+	k, err := st.CreateS3Key(context.Background(), off.ProjectID)
 	if err != nil {
 		t.Fatal(err)
 	}

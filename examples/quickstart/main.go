@@ -38,14 +38,17 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
+	"time"
 
+	"github.com/vstorage-sdk/vngcloud"
 	"github.com/vstorage-sdk/vngcloud/s3cfg"
 	"github.com/vstorage-sdk/vngcloud/viam"
 	"github.com/vstorage-sdk/vngcloud/vstorage"
+	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
 )
 
 func main() {
@@ -56,9 +59,9 @@ func main() {
 }
 
 type options struct {
-	commonFlags
-	restrict, mustExist, install, dryRun, pathStyle, full, force bool
-	bucket, serviceAccount, policy, out, tool, remote, profile   string
+	restrict, mustExist, install, dryRun, pathStyle, full, force, verbose bool
+	bucket, serviceAccount, policy, out, tool, remote, profile            string
+	timeout                                                               time.Duration
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, int) {
@@ -79,7 +82,8 @@ func parseFlags(args []string, stderr io.Writer) (options, int) {
 	fs.StringVar(&o.tool, "tool", "s3cmd", "what to configure: s3cmd, rclone or aws")
 	fs.StringVar(&o.remote, "remote", "vstorage", "the rclone remote's name")
 	fs.StringVar(&o.profile, "profile", "vstorage", "the AWS CLI profile's name")
-	o.register(fs)
+	fs.DurationVar(&o.timeout, "timeout", 2*time.Minute, "give up (undoing what was created) after this long")
+	fs.BoolVar(&o.verbose, "v", false, "log each API call to stderr (never secrets)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return o, 0
@@ -117,23 +121,26 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	if code >= 0 {
 		return code
 	}
-	ctx, cancel := context.WithTimeout(ctx, o.timeout)
-	defer cancel()
-	c, err := connect(getenv, o.commonFlags, stderr, off)
+	var opts []vngcloud.Option
+	if o.verbose {
+		opts = append(opts, vngcloud.WithLogger(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	}
+	// With no credentials set, the clients work against in-memory services
+	// (off, or new ones), and a line says so.
+	c, err := vstoragetest.ClientsFromEnv(getenv, off, stdout, opts...)
 	if err != nil {
 		fmt.Fprintf(stderr, "quickstart: %v\n", err)
 		return 2
 	}
-	defer c.close()
-	if c.off != nil {
-		fmt.Fprintln(stdout, demoLine)
-	}
+	defer c.Close()
 	target, err := o.target(getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "quickstart: %v\n", err)
 		return 2
 	}
-	req := vstorage.SetupRequest{Storage: c.st, IAM: c.iam, ProjectID: c.project, Bucket: o.bucket, Config: target}
+	ctx, cancel := context.WithTimeout(ctx, o.timeout)
+	defer cancel()
+	req := vstorage.SetupRequest{Storage: c.Storage, IAM: c.IAM, ProjectID: c.ProjectID, Bucket: o.bucket, Config: target}
 	if o.restrict {
 		req.Restrict = &vstorage.Restriction{ServiceAccount: o.serviceAccount, MustExist: o.mustExist}
 		if o.policy != "none" {
@@ -165,6 +172,6 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		fmt.Fprintf(stderr, "quickstart: %v\n", err)
 		return 1
 	}
-	o.printNext(stdout, res, target, c.off != nil, getenv)
+	o.printNext(stdout, res, target, c.Sandbox != nil, getenv)
 	return 0
 }

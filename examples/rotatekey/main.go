@@ -27,13 +27,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
 	"io"
 	"os"
 	"os/signal"
+	"time"
 
 	"github.com/vstorage-sdk/vngcloud/s3cfg"
 	"github.com/vstorage-sdk/vngcloud/vstorage"
+	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
 )
 
 func main() {
@@ -44,14 +45,14 @@ func main() {
 }
 
 func runWith(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, off *vstoragetest.Sandbox) int {
-	var f commonFlags
 	var path string
 	var keepOld bool
+	var timeout time.Duration
 	fs := flag.NewFlagSet("rotatekey", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&path, "config", s3cfg.DownloadName, "the s3cmd config file whose key to rotate")
 	fs.BoolVar(&keepOld, "keep-old", false, "do not delete the old key")
-	f.register(fs)
+	fs.DurationVar(&timeout, "timeout", 2*time.Minute, "give up (undoing what was created) after this long")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -63,32 +64,29 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		fs.Usage()
 		return 2
 	}
-	ctx, cancel := context.WithTimeout(ctx, f.timeout)
-	defer cancel()
-	c, err := connect(getenv, f, stderr, off)
+	c, err := vstoragetest.ClientsFromEnv(getenv, off, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "rotatekey: %v\n", err)
 		return 2
 	}
-	defer c.close()
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	pr := vstorage.NewProgressPrinter(stdout)
 	defer pr.Watch(ctx)()
-	if c.off != nil {
-		fmt.Fprintln(stdout, demoLine)
-		if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
-			// Something to rotate: a key and its file, as quickstart makes them.
-			res, err := vstorage.Setup(ctx, vstorage.SetupRequest{Storage: c.st, ProjectID: c.project, Config: &vstorage.S3cmdFile{Path: path}})
-			if err != nil {
-				fmt.Fprintf(stderr, "rotatekey: demo: %v\n", err)
-				return 1
-			}
-			fmt.Fprintf(stdout, "demo: %s did not exist; made S3 key %s and wrote it there with vstorage.Setup, to have a key to rotate\n", path, res.Key.AccessKey)
+	if _, err := os.Lstat(path); c.Sandbox != nil && errors.Is(err, os.ErrNotExist) {
+		// Something to rotate: a key and its file, as quickstart makes them.
+		res, err := vstorage.Setup(ctx, vstorage.SetupRequest{Storage: c.Storage, ProjectID: c.ProjectID, Config: &vstorage.S3cmdFile{Path: path}})
+		if err != nil {
+			fmt.Fprintf(stderr, "rotatekey: demo: %v\n", err)
+			return 1
 		}
+		fmt.Fprintf(stdout, "demo: %s did not exist; made S3 key %s and wrote it there with vstorage.Setup, to have a key to rotate\n", path, res.Key.AccessKey)
 	}
-	res, err := vstorage.RotateKey(ctx, vstorage.RotateRequest{Storage: c.st, IAM: c.iam, ProjectID: c.project, Path: path, KeepOld: keepOld, Progress: pr.Event})
+	res, err := vstorage.RotateKey(ctx, vstorage.RotateRequest{Storage: c.Storage, IAM: c.IAM, ProjectID: c.ProjectID, Path: path, KeepOld: keepOld, Progress: pr.Event})
 	if err != nil {
 		fmt.Fprintf(stderr, "rotatekey: %v\n", err)
-		if c.off != nil && errors.Is(err, vstorage.ErrRefused) {
+		if c.Sandbox != nil && errors.Is(err, vstorage.ErrRefused) {
 			fmt.Fprintln(stderr, "rotatekey: (the in-memory demo starts empty on every run, so a file written by an earlier run names a key it never had: give --config a new file name)")
 		}
 		return 1

@@ -3,13 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
-	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/vstorage-sdk/vngcloud/internal/testsupport/realtools"
+	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
 )
 
 func rotate(t *testing.T, off *vstoragetest.Sandbox, args ...string) (int, string, string) {

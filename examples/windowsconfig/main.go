@@ -26,10 +26,11 @@
 //
 // Flags: --out FILE (default ./s3cmd.ini; an existing file is refused
 // unless --force; a folder gets s3cmd.ini in it), --user NAME, --appdata
-// PATH, --userprofile PATH, --path-style, --full, --region, --project,
-// --timeout, -v. Exit status: 0; 1 when the plan refuses or a step fails
-// (what was created is undone); 2 for bad flags or a bad environment. The
-// secret goes to the file only.
+// PATH, --userprofile PATH, --path-style, --full, --timeout. The region
+// and project come from VNGCLOUD_REGION and VNGCLOUD_PROJECT_ID (default:
+// HCM04 and its first project). Exit status: 0; 1 when the plan refuses or
+// a step fails (what was created is undone); 2 for bad flags or a bad
+// environment. The secret goes to the file only.
 package main
 
 import (
@@ -37,15 +38,16 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
 	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/vstorage-sdk/vngcloud/s3cfg"
 	"github.com/vstorage-sdk/vngcloud/vstorage"
+	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
 )
 
 func main() {
@@ -59,9 +61,9 @@ const placeholderUser = "<User>"
 
 func runWith(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, off *vstoragetest.Sandbox) int {
 	var (
-		f                               commonFlags
 		out, user, appdata, userprofile string
 		force, pathStyle, full          bool
+		timeout                         time.Duration
 		fs                              = flag.NewFlagSet("windowsconfig", flag.ContinueOnError)
 	)
 	fs.SetOutput(stderr)
@@ -72,7 +74,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	fs.StringVar(&userprofile, "userprofile", "", `the user's %USERPROFILE% (default C:\Users\NAME)`)
 	fs.BoolVar(&pathStyle, "path-style", false, "path-style requests (host_bucket = host_base)")
 	fs.BoolVar(&full, "full", false, `write all of s3cmd's options, as "s3cmd --configure" does`)
-	f.register(fs)
+	fs.DurationVar(&timeout, "timeout", 2*time.Minute, "give up (undoing what was created) after this long")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -99,24 +101,21 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	if st, err := os.Stat(out); err == nil && st.IsDir() {
 		out = filepath.Join(out, s3cfg.WindowsName)
 	}
-	ctx, cancel := context.WithTimeout(ctx, f.timeout)
-	defer cancel()
-	c, err := connect(getenv, f, stderr, off)
+	c, err := vstoragetest.ClientsFromEnv(getenv, off, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "windowsconfig: %v\n", err)
 		return 2
 	}
-	defer c.close()
-	if c.off != nil {
-		fmt.Fprintln(stdout, demoLine)
-	}
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	file := &vstorage.S3cmdFile{Path: out, Full: full, PathStyle: pathStyle, Newline: s3cfg.NewlineFor("windows")}
 	if force {
 		file.IfExists = s3cfg.Replace
 	}
 	pr := vstorage.NewProgressPrinter(stdout)
 	defer pr.Watch(ctx)()
-	if _, err := vstorage.Setup(ctx, vstorage.SetupRequest{Storage: c.st, ProjectID: c.project, Config: file, Progress: pr.Event}); err != nil {
+	if _, err := vstorage.Setup(ctx, vstorage.SetupRequest{Storage: c.Storage, ProjectID: c.ProjectID, Config: file, Progress: pr.Event}); err != nil {
 		fmt.Fprintf(stderr, "windowsconfig: %v\n", err)
 		if errors.Is(err, s3cfg.ErrExist) {
 			fmt.Fprintln(stderr, "windowsconfig: add --force to replace it, or give --out another name")
@@ -128,7 +127,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	if strings.Contains(dest.Path, placeholderUser) {
 		fmt.Fprintf(stdout, "(%s stands for the Windows user name: give --user, or --appdata with what \"echo %%APPDATA%%\" prints in the user's Command Prompt)\n", placeholderUser)
 	}
-	if c.off != nil {
+	if c.Sandbox != nil {
 		fmt.Fprintln(stdout, "(demo: the key exists only in the in-memory services, which are gone now)")
 	}
 	return 0

@@ -3,11 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
-	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
 )
 
 func winconfig(t *testing.T, off *vstoragetest.Sandbox, args ...string) (int, string, string) {
