@@ -26,6 +26,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"sort"
@@ -33,6 +34,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/vstorage-sdk/vngcloud"
 	"github.com/vstorage-sdk/vngcloud/viam"
 	"github.com/vstorage-sdk/vngcloud/vstorage"
 	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
@@ -48,11 +50,13 @@ func main() {
 func runWith(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, off *vstoragetest.Sandbox) int {
 	var region, project string
 	var timeout time.Duration
+	var verbose bool
 	fs := flag.NewFlagSet("listall", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&region, "region", "", "storage region (default $VNGCLOUD_REGION, else HCM04)")
 	fs.StringVar(&project, "project", "", "list this project only (default: every project of the region)")
 	fs.DurationVar(&timeout, "timeout", 2*time.Minute, "give up after this long")
+	fs.BoolVar(&verbose, "v", false, "log each API call to stderr (never secrets)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -70,7 +74,11 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		}
 		return getenv(k)
 	}
-	c, err := vstoragetest.ClientsFromEnv(env, off, stdout)
+	var opts []vngcloud.Option
+	if verbose {
+		opts = append(opts, vngcloud.WithLogger(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	}
+	c, err := vstoragetest.ClientsFromEnv(env, off, stdout, opts...)
 	if err != nil {
 		fmt.Fprintf(stderr, "listall: %v\n", err)
 		return 2

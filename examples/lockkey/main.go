@@ -31,11 +31,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
 	"time"
 
+	"github.com/vstorage-sdk/vngcloud"
 	"github.com/vstorage-sdk/vngcloud/s3cfg"
 	"github.com/vstorage-sdk/vngcloud/viam"
 	"github.com/vstorage-sdk/vngcloud/vstorage"
@@ -52,6 +54,7 @@ func main() {
 func runWith(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, off *vstoragetest.Sandbox) int {
 	var bucket, saName, key, config, policy string
 	var timeout time.Duration
+	var verbose bool
 	fs := flag.NewFlagSet("lockkey", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&bucket, "bucket", "", "the bucket the key may read and write (created when missing); required")
@@ -60,6 +63,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	fs.StringVar(&key, "access-key", "", "the key to lock: its access key or key ID (default: the access_key of --config)")
 	fs.StringVar(&config, "config", "", "an s3cmd config to read the access key from (only read)")
 	fs.DurationVar(&timeout, "timeout", 2*time.Minute, "give up (undoing what was created) after this long")
+	fs.BoolVar(&verbose, "v", false, "log each API call to stderr (never secrets)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -96,7 +100,11 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 			return 1
 		}
 	}
-	c, err := vstoragetest.ClientsFromEnv(getenv, off, stdout)
+	var opts []vngcloud.Option
+	if verbose {
+		opts = append(opts, vngcloud.WithLogger(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	}
+	c, err := vstoragetest.ClientsFromEnv(getenv, off, stdout, opts...)
 	if err != nil {
 		fmt.Fprintf(stderr, "lockkey: %v\n", err)
 		return 2

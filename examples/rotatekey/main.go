@@ -28,10 +28,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"time"
 
+	"github.com/vstorage-sdk/vngcloud"
 	"github.com/vstorage-sdk/vngcloud/s3cfg"
 	"github.com/vstorage-sdk/vngcloud/vstorage"
 	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
@@ -46,13 +48,14 @@ func main() {
 
 func runWith(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, off *vstoragetest.Sandbox) int {
 	var path string
-	var keepOld bool
+	var keepOld, verbose bool
 	var timeout time.Duration
 	fs := flag.NewFlagSet("rotatekey", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&path, "config", s3cfg.DownloadName, "the s3cmd config file whose key to rotate")
 	fs.BoolVar(&keepOld, "keep-old", false, "do not delete the old key")
 	fs.DurationVar(&timeout, "timeout", 2*time.Minute, "give up (undoing what was created) after this long")
+	fs.BoolVar(&verbose, "v", false, "log each API call to stderr (never secrets)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -64,7 +67,11 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		fs.Usage()
 		return 2
 	}
-	c, err := vstoragetest.ClientsFromEnv(getenv, off, stdout)
+	var opts []vngcloud.Option
+	if verbose {
+		opts = append(opts, vngcloud.WithLogger(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	}
+	c, err := vstoragetest.ClientsFromEnv(getenv, off, stdout, opts...)
 	if err != nil {
 		fmt.Fprintf(stderr, "rotatekey: %v\n", err)
 		return 2

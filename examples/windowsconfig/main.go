@@ -26,7 +26,7 @@
 //
 // Flags: --out FILE (default ./s3cmd.ini; an existing file is refused
 // unless --force; a folder gets s3cmd.ini in it), --user NAME, --appdata
-// PATH, --userprofile PATH, --path-style, --full, --timeout. The region
+// PATH, --userprofile PATH, --path-style, --full, --timeout, -v. The region
 // and project come from VNGCLOUD_REGION and VNGCLOUD_PROJECT_ID (default:
 // HCM04 and its first project). Exit status: 0; 1 when the plan refuses or
 // a step fails (what was created is undone); 2 for bad flags or a bad
@@ -39,12 +39,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/vstorage-sdk/vngcloud"
 	"github.com/vstorage-sdk/vngcloud/s3cfg"
 	"github.com/vstorage-sdk/vngcloud/vstorage"
 	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
@@ -62,7 +64,7 @@ const placeholderUser = "<User>"
 func runWith(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, off *vstoragetest.Sandbox) int {
 	var (
 		out, user, appdata, userprofile string
-		force, pathStyle, full          bool
+		force, pathStyle, full, verbose bool
 		timeout                         time.Duration
 		fs                              = flag.NewFlagSet("windowsconfig", flag.ContinueOnError)
 	)
@@ -75,6 +77,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	fs.BoolVar(&pathStyle, "path-style", false, "path-style requests (host_bucket = host_base)")
 	fs.BoolVar(&full, "full", false, `write all of s3cmd's options, as "s3cmd --configure" does`)
 	fs.DurationVar(&timeout, "timeout", 2*time.Minute, "give up (undoing what was created) after this long")
+	fs.BoolVar(&verbose, "v", false, "log each API call to stderr (never secrets)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -101,7 +104,11 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	if st, err := os.Stat(out); err == nil && st.IsDir() {
 		out = filepath.Join(out, s3cfg.WindowsName)
 	}
-	c, err := vstoragetest.ClientsFromEnv(getenv, off, stdout)
+	var opts []vngcloud.Option
+	if verbose {
+		opts = append(opts, vngcloud.WithLogger(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	}
+	c, err := vstoragetest.ClientsFromEnv(getenv, off, stdout, opts...)
 	if err != nil {
 		fmt.Fprintf(stderr, "windowsconfig: %v\n", err)
 		return 2
