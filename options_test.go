@@ -4,15 +4,14 @@ import (
 	"errors"
 	"math"
 	"os"
-	"os/exec"
 	"regexp"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/vstorage-sdk/vngcloud"
+	"github.com/vstorage-sdk/vngcloud/internal/testsupport/realtools"
 )
 
 // apply runs one option over an empty Config.
@@ -105,10 +104,6 @@ func TestMaxResponseSizeEdges(t *testing.T) {
 // refuses exactly the lines marked WRONG there.
 func TestOptionsFitTheirClient(t *testing.T) {
 	t.Parallel()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("this test needs the go command on PATH: %v", err)
-	}
 	const file = "testdata/wrongoptions/main.go"
 	src, err := os.ReadFile(file)
 	if err != nil {
@@ -123,17 +118,8 @@ func TestOptionsFitTheirClient(t *testing.T) {
 	if len(want) < 6 {
 		t.Fatalf("%s marks %d lines WRONG, want at least 6", file, len(want))
 	}
-	// -gcflags=-e: every error, not the first ten. The test binary's own
-	// -race and -tags, so that the packages compiled for it are reused.
-	args := []string{"build", "-gcflags=-e", "-o", os.DevNull}
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range bi.Settings {
-			if s.Key == "-race" && s.Value == "true" || s.Key == "-tags" {
-				args = append(args, s.Key+"="+s.Value)
-			}
-		}
-	}
-	out, err := exec.Command(goTool, append(args, "./testdata/wrongoptions")...).CombinedOutput()
+	// -gcflags=-e: every error, not the first ten.
+	out, err := realtools.GoCommand(t, "build", "-gcflags=-e", "-o", os.DevNull, "./testdata/wrongoptions").CombinedOutput()
 	if err == nil {
 		t.Fatalf("%s compiled; its WRONG lines should not", file)
 	}

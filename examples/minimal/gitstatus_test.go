@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vstorage-sdk/vngcloud/internal/testsupport/realtools"
 )
 
 // TestExamplesLeaveGitStatusClean runs every example program the way the
@@ -19,10 +21,6 @@ func TestExamplesLeaveGitStatusClean(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds every example with the go command; skipped with -short")
 	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("the go command is not on PATH")
-	}
 	gitTool, err := exec.LookPath("git")
 	if err != nil {
 		t.Skip("git is not on PATH")
@@ -32,7 +30,7 @@ func TestExamplesLeaveGitStatusClean(t *testing.T) {
 		t.Fatal(err)
 	}
 	bin := t.TempDir()
-	build := exec.Command(goTool, "build", "-o", bin+string(filepath.Separator), "../...")
+	build := realtools.GoCommand(t, "build", "-o", bin+string(filepath.Separator), "../...")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build ../...: %v\n%s", err, out)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vstorage-sdk/vngcloud/internal/testsupport/realtools"
 	"github.com/vstorage-sdk/vngcloud/s3cfg"
 	"github.com/vstorage-sdk/vngcloud/viam/viamtest"
 	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
@@ -160,12 +161,8 @@ func TestFailuresExitNonZero(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the program with the go command; skipped with -short")
 	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("the go command is not on PATH")
-	}
 	bin := filepath.Join(t.TempDir(), "minimal")
-	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	if out, err := realtools.GoCommand(t, "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	s := startServices(t)
@@ -235,10 +232,6 @@ func TestPastedIntoNewModule(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a module with the go command; skipped with -short")
 	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("the go command is not on PATH")
-	}
 	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
@@ -251,7 +244,7 @@ func TestPastedIntoNewModule(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(quickStartBlock(t)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(goTool, "build", "-o", filepath.Join(dir, "try"), ".")
+	cmd := realtools.GoCommand(t, "build", "-o", filepath.Join(dir, "try"), ".")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOSUMDB=off", "GOWORK=off")
 	if out, err := cmd.CombinedOutput(); err != nil {
