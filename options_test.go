@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/vstorage-sdk/vngcloud"
-	"github.com/vstorage-sdk/vngcloud/internal/testsupport/realtools"
+	"github.com/vstorage-sdk/vngcloud/internal/testsupport"
 )
 
 // apply runs one option over an empty Config.
@@ -119,7 +119,7 @@ func TestOptionsFitTheirClient(t *testing.T) {
 		t.Fatalf("%s marks %d lines WRONG, want at least 6", file, len(want))
 	}
 	// -gcflags=-e: every error, not the first ten.
-	out, err := realtools.GoCommand(t, "build", "-gcflags=-e", "-o", os.DevNull, "./testdata/wrongoptions").CombinedOutput()
+	out, err := testsupport.GoCommand(t, "build", "-gcflags=-e", "-o", os.DevNull, "./testdata/wrongoptions").CombinedOutput()
 	if err == nil {
 		t.Fatalf("%s compiled; its WRONG lines should not", file)
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vstorage-sdk/vngcloud/internal/testsupport/realtools"
+	"github.com/vstorage-sdk/vngcloud/internal/testsupport"
 )
 
 // TestExamplesLeaveGitStatusClean runs every example program the way the
@@ -30,7 +30,7 @@ func TestExamplesLeaveGitStatusClean(t *testing.T) {
 		t.Fatal(err)
 	}
 	bin := t.TempDir()
-	build := realtools.GoCommand(t, "build", "-o", bin+string(filepath.Separator), "../...")
+	build := testsupport.GoCommand(t, "build", "-o", bin+string(filepath.Separator), "../...")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build ../...: %v\n%s", err, out)
 	}

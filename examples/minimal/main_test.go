@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vstorage-sdk/vngcloud/internal/testsupport/realtools"
+	"github.com/vstorage-sdk/vngcloud/internal/testsupport"
 	"github.com/vstorage-sdk/vngcloud/s3cfg"
 	"github.com/vstorage-sdk/vngcloud/viam/viamtest"
 	"github.com/vstorage-sdk/vngcloud/vstorage/vstoragetest"
@@ -162,7 +162,7 @@ func TestFailuresExitNonZero(t *testing.T) {
 		t.Skip("builds the program with the go command; skipped with -short")
 	}
 	bin := filepath.Join(t.TempDir(), "minimal")
-	if out, err := realtools.GoCommand(t, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	if out, err := testsupport.GoCommand(t, "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	s := startServices(t)
@@ -244,7 +244,7 @@ func TestPastedIntoNewModule(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(quickStartBlock(t)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := realtools.GoCommand(t, "build", "-o", filepath.Join(dir, "try"), ".")
+	cmd := testsupport.GoCommand(t, "build", "-o", filepath.Join(dir, "try"), ".")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOSUMDB=off", "GOWORK=off")
 	if out, err := cmd.CombinedOutput(); err != nil {

@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/vstorage-sdk/vngcloud"
-	"github.com/vstorage-sdk/vngcloud/internal/testsupport/realtools"
+	"github.com/vstorage-sdk/vngcloud/internal/testsupport"
 	"github.com/vstorage-sdk/vngcloud/s3cfg"
 	"github.com/vstorage-sdk/vngcloud/viam"
 	"github.com/vstorage-sdk/vngcloud/viam/viamtest"
@@ -252,7 +252,7 @@ func TestExamplesLeakNoSecret(t *testing.T) {
 		t.Skip("builds and runs the example programs")
 	}
 	bin := t.TempDir()
-	build := realtools.GoCommand(t, "build", "-o", bin+string(filepath.Separator),
+	build := testsupport.GoCommand(t, "build", "-o", bin+string(filepath.Separator),
 		"./examples/quickstart", "./examples/listall", "./examples/rotatekey", "./examples/lockkey",
 		"./examples/windowsconfig", "./examples/s3cfg")
 	build.Dir = filepath.Join("..", "..")

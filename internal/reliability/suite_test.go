@@ -140,15 +140,21 @@ func TestTestCommandSearchesSuiteLog(t *testing.T) {
 	}
 	script := string(b)
 	var suite, search bool
+	// The suite runs as one command over ./..., or in two parts over the
+	// packages without and with real tools (which .ci/test.sh computes from
+	// go list ./..., so that together they are every package).
+	var withoutTools, withTools bool
 	for _, line := range strings.Split(script, "\n") {
 		line = strings.TrimSpace(line)
 		if strings.HasPrefix(line, "#") {
 			continue
 		}
 		if strings.Contains(line, "go test") && strings.Contains(line, "-tags vngcloud_debuglog") &&
-			(strings.Contains(line, " -v ") || strings.Contains(line, " -json ")) && strings.Contains(line, "./...") &&
+			(strings.Contains(line, " -v ") || strings.Contains(line, " -json ")) &&
 			(strings.Contains(line, ">") || strings.Contains(line, "tee ")) {
-			suite = true
+			withoutTools = withoutTools || strings.Contains(line, "$without_tools")
+			withTools = withTools || strings.Contains(line, "$with_tools")
+			suite = suite || strings.Contains(line, "./...") || withoutTools && withTools
 		}
 		if suite && strings.Contains(line, "RELIABILITY_SUITE_LOG=") && strings.Contains(line, "go test") &&
 			strings.Contains(line, "TestSuiteLogHasNoSecrets") && strings.Contains(line, "./internal/reliability") {

@@ -1,4 +1,4 @@
-package realtools
+package testsupport
 
 import (
 	"os/exec"
