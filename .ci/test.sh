@@ -172,20 +172,22 @@ fi
 # for the tests' secrets and tokens (docs/RELIABILITY.md, "The whole test
 # suite"). First the packages whose tests drive no real tool, while
 # versitygw may still be building; then those whose tests import
-# internal/testsupport/realtools, once the tools are in place.
+# internal/testsupport/realtools, once the tools are in place. go vet ran
+# above (-vet=off), and the test binaries need no debug symbols (-s -w:
+# a shorter link; stack traces and race reports keep their lines).
 rt="$(go list -m)/internal/testsupport/realtools"
 go list -f '{{.ImportPath}}{{range .TestImports}} {{.}}{{end}}{{range .XTestImports}} {{.}}{{end}}' ./... >"$work/imports"
 with_tools="$(awk -v rt="$rt" '{for (i = 1; i <= NF; i++) if ($i == rt) {print $1; next}}' "$work/imports" | tr '\n' ' ')"
 without_tools="$(awk -v rt="$rt" '{for (i = 1; i <= NF; i++) if ($i == rt) next; print $1}' "$work/imports" | tr '\n' ' ')"
-run "go test -race, packages without real tools" bash -o pipefail -c "go test -race -count=1 -timeout 12m -json -tags vngcloud_debuglog $without_tools | tee '$work/suite.json' | '$work/testreport'"
+run "go test -race, packages without real tools" bash -o pipefail -c "go test -race -count=1 -timeout 12m -json -tags vngcloud_debuglog -vet=off -ldflags='-s -w' $without_tools | tee '$work/suite.json' | '$work/testreport'"
 await staticcheck
 # staticcheck only reads the code: it runs beside the rest of the tests.
 background "staticcheck run" env GOFLAGS=-race "$BIN_DIR/staticcheck" -tags vngcloud_debuglog ./...
 await apt
 await versitygw
 run "tool versions" .ci/install-test-tools.sh report
-run "go test -race, packages with real tools" bash -o pipefail -c "go test -race -count=1 -timeout 12m -json -tags vngcloud_debuglog $with_tools | tee -a '$work/suite.json' | '$work/testreport'"
-run "secret search over the whole test output" env RELIABILITY_SUITE_LOG="$work/suite.json" go test -race -tags vngcloud_debuglog -count=1 -run '^TestSuiteLogHasNoSecrets$' -v ./internal/reliability
+run "go test -race, packages with real tools" bash -o pipefail -c "go test -race -count=1 -timeout 12m -json -tags vngcloud_debuglog -vet=off -ldflags='-s -w' $with_tools | tee -a '$work/suite.json' | '$work/testreport'"
+run "secret search over the whole test output" env RELIABILITY_SUITE_LOG="$work/suite.json" go test -race -tags vngcloud_debuglog -vet=off -ldflags='-s -w' -count=1 -run '^TestSuiteLogHasNoSecrets$' -v ./internal/reliability
 await "staticcheck run"
 summary
 printf '\nall checks passed\n'

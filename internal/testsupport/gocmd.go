@@ -12,7 +12,9 @@ import (
 // compiled instead of compiling the standard library and the SDK once more
 // without it (most of a first run's time on a fresh machine). It does not
 // pass the test binary's build tags: the programs it builds run as users
-// build them. The test fails when the go command is not on PATH.
+// build them. A build links without debug symbols (-ldflags=-s -w), which
+// is faster; an -ldflags in args replaces that. The test fails when the go
+// command is not on PATH.
 func GoCommand(t testing.TB, verb string, args ...string) *exec.Cmd {
 	t.Helper()
 	goTool, err := exec.LookPath("go")
@@ -22,6 +24,9 @@ func GoCommand(t testing.TB, verb string, args ...string) *exec.Cmd {
 	all := []string{verb}
 	if raceEnabled() {
 		all = append(all, "-race")
+	}
+	if verb == "build" {
+		all = append(all, "-ldflags=-s -w") // no debug symbols: a shorter link
 	}
 	return exec.Command(goTool, append(all, args...)...)
 }
