@@ -140,6 +140,19 @@ gofmt_check() {
 	fi
 }
 
+# staticcheck_job builds staticcheck (when not cached), waits for go vet
+# (so that it does not compile the packages a second time beside it), and
+# runs it with the race run's flags, whose compiled packages it reuses.
+staticcheck_job() {
+	nice -n 10 .ci/install-test-tools.sh staticcheck || return
+	while [[ ! -e "$work/vet.done" ]]; do
+		[[ -d "$work" ]] || return 1 # the script ended
+		sleep 1
+	done
+	echo "staticcheck ./..."
+	nice -n 10 env GOFLAGS=-race "$BIN_DIR/staticcheck" -tags vngcloud_debuglog ./...
+}
+
 if $light; then
 	export CI=
 	echo "light run: no installs, no staticcheck, no race detector; tests that need a missing tool skip"
@@ -147,9 +160,10 @@ else
 	printf '== installs, in the background while Go compiles (cache: %s)\n' "$BIN_DIR"
 	background apt .ci/install-test-tools.sh apt
 	background versitygw .ci/install-test-tools.sh versitygw
-	# Nothing needs staticcheck until the end: its build and its run take
-	# the CPU time the steps that the tests wait for leave over (nice).
-	background staticcheck nice -n 10 .ci/install-test-tools.sh staticcheck
+	# Nothing waits for staticcheck: it is built, then run once go vet has
+	# compiled the packages, with the CPU time the other steps leave over
+	# (nice), and its result is read at the end.
+	background staticcheck staticcheck_job
 fi
 
 run gofmt gofmt_check
@@ -161,6 +175,7 @@ run "go mod tidy -diff" go mod tidy -diff
 build_flags=()
 $light || build_flags=(-race -tags vngcloud_debuglog)
 run "go vet" go vet "${build_flags[@]}" ./...
+touch "$work/vet.done"
 run "build the test reporter" go build "${build_flags[@]}" -o "$work/testreport" .ci/testreport.go
 
 if $light; then
@@ -182,14 +197,11 @@ go list -f '{{.ImportPath}}{{range .TestImports}} {{.}}{{end}}{{range .XTestImpo
 with_tools="$(awk -v rt="$rt" '{for (i = 1; i <= NF; i++) if ($i == rt) {print $1; next}}' "$work/imports" | tr '\n' ' ')"
 without_tools="$(awk -v rt="$rt" '{for (i = 1; i <= NF; i++) if ($i == rt) next; print $1}' "$work/imports" | tr '\n' ' ')"
 run "go test -race, packages without real tools" bash -o pipefail -c "go test -race -count=1 -timeout 12m -json -tags vngcloud_debuglog -vet=off -ldflags='-s -w' $without_tools | tee '$work/suite.json' | '$work/testreport'"
-await staticcheck
-# staticcheck only reads the code: it runs beside the rest of the tests.
-background "staticcheck run" nice -n 10 env GOFLAGS=-race "$BIN_DIR/staticcheck" -tags vngcloud_debuglog ./...
 await apt
 await versitygw
 run "tool versions" .ci/install-test-tools.sh report
 run "go test -race, packages with real tools" bash -o pipefail -c "go test -race -count=1 -timeout 12m -json -tags vngcloud_debuglog -vet=off -ldflags='-s -w' $with_tools | tee -a '$work/suite.json' | '$work/testreport'"
 run "secret search over the whole test output" env RELIABILITY_SUITE_LOG="$work/suite.json" go test -race -tags vngcloud_debuglog -vet=off -ldflags='-s -w' -count=1 -run '^TestSuiteLogHasNoSecrets$' -v ./internal/reliability
-await "staticcheck run"
+await staticcheck
 summary
 printf '\nall checks passed\n'
