@@ -50,7 +50,6 @@ type Core struct {
 	timeout time.Duration // the per-attempt limit, for messages; 0 if the caller's client sets its own
 	now     func() time.Time
 	wait    func(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration
-	config  vngcloud.Config
 }
 
 // Apply applies opts over the defaults. A nil option or an invalid value
@@ -64,15 +63,15 @@ func Apply(opts []vngcloud.Option) (*vngcloud.Config, error) {
 		MaxResponseSize: vngcloud.DefaultMaxResponseSize,
 	}
 	for _, o := range opts {
-		if err := ApplyOne(c, o); err != nil {
+		if err := applyOne(c, o); err != nil {
 			return nil, err
 		}
 	}
 	return c, nil
 }
 
-// ApplyOne applies one option to c; a nil option is an error.
-func ApplyOne(c *vngcloud.Config, o vngcloud.Option) error {
+// applyOne applies one option to c; a nil option is an error.
+func applyOne(c *vngcloud.Config, o vngcloud.Option) error {
 	if o == nil {
 		return &vngcloud.ValidationError{Field: "options", Reason: "a nil Option was passed"}
 	}
@@ -90,14 +89,14 @@ func Split[T ~func(*R) error, R any, O any](opts []O) (*vngcloud.Config, R, erro
 		var err error
 		switch o := any(o).(type) {
 		case nil:
-			err = ApplyOne(c, nil)
+			err = applyOne(c, nil)
 		case vngcloud.Option:
-			err = ApplyOne(c, o)
+			err = applyOne(c, o)
 		case T:
 			if f := (func(*R) error)(o); f != nil {
 				err = f(&own)
 			} else {
-				err = ApplyOne(c, nil)
+				err = applyOne(c, nil)
 			}
 		default:
 			err = &vngcloud.ValidationError{Field: "options", Reason: fmt.Sprintf("%T is not an option of this constructor", o)}
@@ -149,7 +148,6 @@ func New(defaultEndpoint string, s *vngcloud.Config, svc Service) (*Core, error)
 		waitMax: s.RetryWaitMax,
 		now:     time.Now,
 		tokens:  s.TokenSource,
-		config:  *s,
 	}
 	if c.log == nil {
 		c.log = suiteLogger // nil unless built with -tags vngcloud_debuglog
@@ -169,10 +167,6 @@ func New(defaultEndpoint string, s *vngcloud.Config, svc Service) (*Core, error)
 	c.hc.CheckRedirect = checkRedirect(c.hc.CheckRedirect)
 	return c, nil
 }
-
-// Config returns a copy of the Config the Core was built from, so a
-// service can build a sibling Core (another host) with the same options.
-func (c *Core) Config() vngcloud.Config { return c.config }
 
 // Endpoint returns the base URL requests are resolved against.
 func (c *Core) Endpoint() string { return c.base.String() }
